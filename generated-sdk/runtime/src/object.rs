@@ -3,9 +3,19 @@
 //! A serde-derived `Deserialize` is a visitor per type (map, sequence and field-name visitors,
 //! all generic over the deserializer), and a derived `Serialize` a body per serializer; at the
 //! scale of the whole API those made up most of the crate's code and compile time. A generated
-//! struct instead has one plain (non-generic) function each way, naming its members by wire
-//! name: one builds the struct from [`Fields`], the other lists its [`Members`]; its `Deserialize`
-//! and `Serialize` are one line each, calling [`decode_object`] and [`encode_object`].
+//! struct instead is an [`Object`]: one plain (non-generic) function each way, naming its
+//! members by wire name: `build` makes the struct from [`Fields`], `members` lists its
+//! [`Members`]; its `Deserialize` and `Serialize` are one line each, calling [`decode_object`]
+//! and [`encode_object`].
+//!
+//! The client itself does not go through serde for them: an answer is read into [`Fields`] and
+//! built ([`decode_json_object`](super::decode_json_object)), a request body is its members'
+//! text ([`encode_json_object`](super::encode_json_object)), and a member that is a generated
+//! struct, or an array of them, is built and listed through its own `Object` impl
+//! ([`Fields::required_object`], [`Members::required_objects`], …). So the code of a type's own
+//! is its two functions, whatever reads or writes it: every serde path generic over a
+//! deserializer or serializer would be compiled again for each type (most of the tool's
+//! typed calls were that).
 //!
 //! Members travel as their JSON text ([`RawValue`]), never as a parsed `serde_json::Value`: a
 //! value would turn `0.20` into `0.2` and round a 30-digit number, and a [`Decimal`] promises
