@@ -126,9 +126,9 @@ impl<R> Future for Shown<'_, R> {
 
 /// Decodes checked JSON into a typed request.
 pub fn decode<T: Object>(value: Value) -> Result<T, Error> {
-    // Through the request's members, as the client decodes answers: the only code of its own
-    // is the call of its `build`.
-    // A `match`, not `map_err`: one less function per request type.
+    // Through the request's members, as the client decodes answers, so the only code of the
+    // request type's own is the call of its `build`; a `match`, not `map_err`, for the same
+    // reason.
     match build_object(&value.to_string()) {
         Ok(request) => Ok(request),
         Err(error) => Err(undecodable(error)),
