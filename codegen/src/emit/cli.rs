@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc::module_doc;
+use super::operation::{prepare_name, request_is_sensitive};
 use super::types::ident;
 use crate::ir::{Api, Integrity, Operation, Service};
 
@@ -80,8 +81,10 @@ pub fn service_cli_module(service: &Service) -> TokenStream {
             "The `wxpay` tool's typed calls of {} (cargo feature `cli`), generated from the spec.",
             super::doc::escape_text(&service.title)
         ),
-        "Each operation has its own small function: it decodes the request and starts the call, \
-         and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer."
+        "Each operation has its own small function: it decodes the request into its typed \
+         request, prepares it as the client method does (`client::prepare_<operation>`) and sends \
+         it through the runtime's one shared future (`dispatch::send`), which decodes the answer \
+         into its typed response to show it."
             .to_owned(),
     ]);
     let name = &service.name;
@@ -113,8 +116,10 @@ pub fn service_cli_module(service: &Service) -> TokenStream {
     }
 }
 
-/// The typed call of one operation (feature `cli`): decoded and sent right away, its answer shown
-/// by the runtime's small shared futures; only a download, which streams, is an `async` block.
+/// The typed call of one operation (feature `cli`): the request decoded into its typed request,
+/// prepared by the function its client method uses, and sent through the one future the runtime
+/// shares for every operation; the answer decoded into its typed response to be shown. Only a
+/// download, which streams, is an `async` block over the client method.
 fn call_function(service: &Service, op: &Operation) -> TokenStream {
     let client = ident(&service.client_name);
     let request = ident(&op.request.name);
@@ -148,12 +153,17 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
                 Err(error) => return crate::runtime::dispatch::failed(error),
             };
         };
-        (take, quote!(file))
+        (take, quote!(file,))
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    let call = quote!(super::#client::new(client).#method(&request, #file));
-    let (answer, show) = if let Some(outcomes) = &op.response.outcomes {
+    let encryptor = if request_is_sensitive(op, &service.sensitive_types) {
+        quote!(crate::runtime::Transport::sensitive_encryptor(client))
+    } else {
+        TokenStream::new()
+    };
+    let prepare = prepare_name(op);
+    let (show_fn, show) = if let Some(outcomes) = &op.response.outcomes {
         // Show the body of the status that arrived; a status without one shows nothing.
         let outcome = ident(&outcomes.name);
         let arms = outcomes.variants.iter().map(|variant| {
@@ -165,24 +175,32 @@ fn call_function(service: &Service, op: &Operation) -> TokenStream {
         });
         let show = quote! {
             fn show(
-                outcome: super::#outcome,
+                response: crate::runtime::ApiResponse,
             ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
-                match outcome {
+                match super::#outcome::decode(response)? {
                     #(#arms)*
                 }
             }
         };
-        (quote!(crate::runtime::dispatch::shown(#call, show)), show)
-    } else if op.response.body.is_some() {
+        (quote!(show), show)
+    } else if let Some(body) = &op.response.body {
+        let body = ident(&body.name);
         (
-            quote!(crate::runtime::dispatch::answer(#call)),
+            quote!(crate::runtime::dispatch::show::<super::#body>),
             TokenStream::new(),
         )
     } else {
         // A 204: nothing to show.
         (
-            quote!(crate::runtime::dispatch::answer_empty(#call)),
+            quote!(crate::runtime::dispatch::show_empty),
             TokenStream::new(),
+        )
+    };
+    let answer = quote! {
+        crate::runtime::dispatch::send(
+            client,
+            super::client::#prepare(&request, #file #encryptor),
+            #show_fn,
         )
     };
     quote! {

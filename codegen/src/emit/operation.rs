@@ -235,7 +235,14 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
         .operations
         .iter()
         .map(|op| from_download_url(&service.client_name, op));
-    let methods = service.operations.iter().map(|op| method(api, service, op));
+    let (methods, prepares): (Vec<_>, Vec<_>) = service
+        .operations
+        .iter()
+        .map(|op| {
+            let Method { method, prepare } = method(api, service, op);
+            (method, prepare)
+        })
+        .unzip();
     let struct_doc = doc_paragraphs(&[
         format!("The operations of {}.", escape_text(&service.title)),
         format!(
@@ -264,6 +271,8 @@ pub fn client(api: &Api, service: &Service) -> TokenStream {
 
             #(#methods)*
         }
+
+        #(#prepares)*
 
         #(#pagers)*
 
@@ -308,7 +317,10 @@ fn from_download_url(client: &str, op: &Operation) -> TokenStream {
 }
 
 /// Whether the request holds a sensitive field, directly or in a nested type.
-fn request_is_sensitive(op: &Operation, sensitive: &std::collections::BTreeSet<String>) -> bool {
+pub(super) fn request_is_sensitive(
+    op: &Operation,
+    sensitive: &std::collections::BTreeSet<String>,
+) -> bool {
     fn nested(ty: &FieldType, sensitive: &std::collections::BTreeSet<String>) -> bool {
         ty.struct_name()
             .is_some_and(|name| sensitive.contains(name))
@@ -319,7 +331,7 @@ fn request_is_sensitive(op: &Operation, sensitive: &std::collections::BTreeSet<S
         .any(|field| field.sensitive || nested(&field.ty, sensitive))
 }
 
-fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
+fn method(api: &Api, service: &Service, op: &Operation) -> Method {
     let sensitive = &service.sensitive_types;
     let docs = method_docs(api, service, op);
     let name = ident(&op.method_name);
@@ -412,7 +424,7 @@ fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
             }
             None => quote!(false),
         };
-        return quote! {
+        let method = quote! {
             #docs
             pub async fn #name(
                 &self,
@@ -433,6 +445,10 @@ fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
                 self.transport.download(api_request, check, sink).await
             }
         };
+        return Method {
+            method,
+            prepare: TokenStream::new(),
+        };
     }
     let pages = super::paging::pages_method(op);
     // The request is prepared by a plain function, not generic over the transport, and the
@@ -450,20 +466,44 @@ fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
     } else {
         (TokenStream::new(), TokenStream::new())
     };
-    quote! {
-        #docs
-        pub fn #name(&self, request: &#request, #file_param) -> crate::runtime::Call<'a, #output> {
-            fn prepare(request: &#request, #file_param #encryptor_param) -> Result<ApiRequest, Error> {
+    let prepare = prepare_name(op);
+    let prepare_doc = format!(
+        " The request of [`{client}::{method}`], checked and ready to send; the `wxpay` tool \
+         prepares it with this function too.",
+        client = service.client_name,
+        method = op.method_name,
+    );
+    Method {
+        method: quote! {
+            #docs
+            pub fn #name(&self, request: &#request, #file_param) -> crate::runtime::Call<'a, #output> {
+                crate::runtime::Call::new(self.transport, #prepare(request, #file_arg #encryptor_arg), #decode)
+            }
+            #pages
+        },
+        prepare: quote! {
+            #[doc = #prepare_doc]
+            pub(super) fn #prepare(request: &#request, #file_param #encryptor_param) -> Result<ApiRequest, Error> {
                 crate::runtime::Validate::validate(request)?;
                 #encrypt
                 #target
                 #prepare_upload
                 Ok(#api_request)
             }
-            crate::runtime::Call::new(self.transport, prepare(request, #file_arg #encryptor_arg), #decode)
-        }
-        #pages
+        },
     }
+}
+
+/// A client method and, unless it streams a download, the plain function that prepares its
+/// request (module level, so the `wxpay` tool's call of the operation shares it).
+struct Method {
+    method: TokenStream,
+    prepare: TokenStream,
+}
+
+/// The name of the function that prepares `op`'s request, in the service's `client` module.
+pub(super) fn prepare_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("prepare_{}", op.method_name))
 }
 
 /// Statements that build `target` from the documented path, path parameters and query.

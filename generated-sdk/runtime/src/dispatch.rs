@@ -1,17 +1,17 @@
 //! The plumbing of the `wxpay` tool's typed calls (cargo feature `cli`). Each service crate
 //! generates one small function per operation that decodes checked JSON into the typed request,
-//! calls the operation and encodes the answer; they share these helpers, so the tool itself
-//! (in `wechatpay-apiv3`) names no operation.
-
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
+//! prepares it with the function its typed client method uses, sends it and shows the typed
+//! answer; they share these helpers, so the tool itself (in `wechatpay-apiv3`) names no
+//! operation.
 
 use serde_json::Value;
 
 use crate::object::build_object;
 pub use crate::progress::Progress;
-use crate::{CertificateSource, Client, Error, Members, Object, UploadFile, ValidationError};
+use crate::{
+    ApiRequest, ApiResponse, CertificateSource, Client, Error, Members, Object, UploadFile,
+    ValidationError, decode_empty, decode_json_object,
+};
 
 /// One typed call in progress; its answer as JSON (`None` for an answer with no body).
 pub type Call<'a> =
@@ -80,48 +80,28 @@ pub fn failed<'a>(error: Error) -> Call<'a> {
     Box::pin(std::future::ready(Err(error)))
 }
 
-/// A typed call whose answer is shown as JSON with wire names.
-pub fn answer<'a, R: Object + 'a>(call: crate::Call<'a, R>) -> Call<'a> {
-    shown(call, show_json::<R>)
-}
-
-/// A typed call whose answer has no body (HTTP 204): nothing to show.
-pub fn answer_empty(call: crate::Call<'_, ()>) -> Call<'_> {
-    shown(call, |()| Ok(None))
-}
-
-/// A typed call shown by `show` once it is answered: the operations with several documented
-/// success statuses show the body of the one that arrived.
-pub fn shown<'a, R: 'a>(
-    call: crate::Call<'a, R>,
-    show: fn(R) -> Result<Option<Value>, Error>,
+/// Sends a prepared request (the same function the typed client method prepares it with)
+/// through `client`; `show` decodes the answer into the operation's typed response and shows it
+/// as JSON.
+pub fn send<'a>(
+    client: &'a Client,
+    request: Result<ApiRequest, Error>,
+    show: fn(ApiResponse) -> Result<Option<Value>, Error>,
 ) -> Call<'a> {
-    // A hand-written future rather than an `async` block per operation: one small state
-    // machine per answer type instead of one per operation (most of the tool's build).
-    Box::pin(Shown { call, show })
+    // One `crate::Call` type for every operation: the typed response exists only inside
+    // `show`, so no future, and no copy of the client's generic code, is compiled per operation.
+    Box::pin(crate::Call::new(client, request, show))
 }
 
-fn show_json<R: Object>(response: R) -> Result<Option<Value>, Error> {
-    encode(&response).map(Some)
+/// An answer decoded into the typed response `R`, shown as JSON with wire names.
+pub fn show<R: Object>(response: ApiResponse) -> Result<Option<Value>, Error> {
+    let typed: R = decode_json_object(response)?;
+    encode(&typed).map(Some)
 }
 
-/// A typed call and how to show its answer.
-struct Shown<'a, R> {
-    call: crate::Call<'a, R>,
-    show: fn(R) -> Result<Option<Value>, Error>,
-}
-
-impl<R> Future for Shown<'_, R> {
-    type Output = Result<Option<Value>, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        match Pin::new(&mut this.call).poll(cx) {
-            Poll::Pending => Poll::Pending,
-            Poll::Ready(Ok(response)) => Poll::Ready((this.show)(response)),
-            Poll::Ready(Err(error)) => Poll::Ready(Err(error)),
-        }
-    }
+/// An answer with no body (HTTP 204): checked, nothing to show.
+pub fn show_empty(response: ApiResponse) -> Result<Option<Value>, Error> {
+    decode_empty(response).map(|()| None)
 }
 
 /// Decodes checked JSON into a typed request.

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 品牌经营(入驻与门店) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -42,8 +42,10 @@ fn query_product_authorities(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).query_product_authorities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_product_authorities(&request),
+        crate::runtime::dispatch::show::<super::QueryProductAuthoritiesResponse>,
     )
 }
 /// `submit_brand_applyment`: 提交入驻申请
@@ -54,8 +56,10 @@ fn submit_brand_applyment(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).submit_brand_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_brand_applyment(&request),
+        crate::runtime::dispatch::show::<super::SubmitBrandApplymentResponse>,
     )
 }
 /// `query_brand_applyment_by_id`: 根据申请单ID查询申请状态
@@ -69,8 +73,10 @@ fn query_brand_applyment_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).query_brand_applyment_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_brand_applyment_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryBrandApplymentByIdResponse>,
     )
 }
 /// `query_brand_applyment_by_business_code`: 根据业务申请编号查询申请状态
@@ -84,8 +90,10 @@ fn query_brand_applyment_by_business_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).query_brand_applyment_by_business_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_brand_applyment_by_business_code(&request),
+        crate::runtime::dispatch::show::<super::QueryBrandApplymentByIdResponse>,
     )
 }
 /// `cancel_brand_applyment`: 撤销申请
@@ -96,8 +104,10 @@ fn cancel_brand_applyment(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).cancel_brand_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_brand_applyment(&request),
+        crate::runtime::dispatch::show::<super::SubmitBrandApplymentResponse>,
     )
 }
 /// `list_shake_activities`: 查询摇优惠活动列表
@@ -108,8 +118,10 @@ fn list_shake_activities(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).list_shake_activities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_shake_activities(&request),
+        crate::runtime::dispatch::show::<super::ListShakeActivitiesResponse>,
     )
 }
 /// `list_brand_stores`: 列表查询品牌门店信息
@@ -120,8 +132,10 @@ fn list_brand_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).list_brand_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_brand_stores(&request),
+        crate::runtime::dispatch::show::<super::ListBrandStoresResponse>,
     )
 }
 /// `create_brand_store`: 创建品牌门店
@@ -132,8 +146,10 @@ fn create_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).create_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_brand_store(&request),
+        crate::runtime::dispatch::show::<super::CreateBrandStoreResponse>,
     )
 }
 /// `delete_brand_store`: 删除品牌门店
@@ -144,8 +160,10 @@ fn delete_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BrandClient::new(client).delete_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_brand_store(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_brand_store`: 查询品牌门店
@@ -156,8 +174,10 @@ fn query_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).query_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_brand_store(&request),
+        crate::runtime::dispatch::show::<super::QueryBrandStoreResponse>,
     )
 }
 /// `update_brand_store`: 更新品牌门店
@@ -168,8 +188,10 @@ fn update_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).update_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_brand_store(&request),
+        crate::runtime::dispatch::show::<super::QueryBrandStoreResponse>,
     )
 }
 /// `bind_brand_store_recipient`: 绑定收款商户号
@@ -183,8 +205,10 @@ fn bind_brand_store_recipient(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).bind_brand_store_recipient(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_bind_brand_store_recipient(&request),
+        crate::runtime::dispatch::show::<super::BindBrandStoreRecipientResponse>,
     )
 }
 /// `close_brand_store`: 暂停门店营业
@@ -195,8 +219,10 @@ fn close_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).close_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_brand_store(&request),
+        crate::runtime::dispatch::show::<super::CloseBrandStoreResponse>,
     )
 }
 /// `resume_brand_store`: 恢复门店营业
@@ -207,8 +233,10 @@ fn resume_brand_store(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).resume_brand_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_resume_brand_store(&request),
+        crate::runtime::dispatch::show::<super::CloseBrandStoreResponse>,
     )
 }
 /// `unbind_brand_store_recipient`: 解绑收款商户号
@@ -222,8 +250,10 @@ fn unbind_brand_store_recipient(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).unbind_brand_store_recipient(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unbind_brand_store_recipient(&request),
+        crate::runtime::dispatch::show::<super::UnbindBrandStoreRecipientResponse>,
     )
 }
 /// `create_store`: 创建门店API
@@ -234,8 +264,10 @@ fn create_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).create_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_store(&request),
+        crate::runtime::dispatch::show::<super::CreateStoreResponse>,
     )
 }
 /// `query_store`: 查询门店API
@@ -246,8 +278,10 @@ fn query_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).query_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_store(&request),
+        crate::runtime::dispatch::show::<super::QueryStoreResponse>,
     )
 }
 /// `update_store`: 修改门店API
@@ -258,8 +292,10 @@ fn update_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BrandClient::new(client).update_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_store(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `bind_store_recipient`: 绑定门店收款信息
@@ -270,8 +306,10 @@ fn bind_store_recipient(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).bind_store_recipient(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_bind_store_recipient(&request),
+        crate::runtime::dispatch::show::<super::BindStoreRecipientResponse>,
     )
 }
 /// `unbind_store_recipient`: 解除门店收款信息绑定
@@ -282,7 +320,9 @@ fn unbind_store_recipient(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandClient::new(client).unbind_store_recipient(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unbind_store_recipient(&request),
+        crate::runtime::dispatch::show::<super::BindStoreRecipientResponse>,
     )
 }

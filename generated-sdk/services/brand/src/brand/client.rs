@@ -63,25 +63,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &QueryProductAuthoritiesRequest,
     ) -> crate::runtime::Call<'a, QueryProductAuthoritiesResponse> {
-        fn prepare(
-            request: &QueryProductAuthoritiesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand-basic/partner/brands/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/product-authorities");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PRODUCT_AUTHORITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_product_authorities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -117,21 +101,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &SubmitBrandApplymentRequest,
     ) -> crate::runtime::Call<'a, SubmitBrandApplymentResponse> {
-        fn prepare(request: &SubmitBrandApplymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/applyments");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_BRAND_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_brand_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -166,24 +138,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &QueryBrandApplymentByIdRequest,
     ) -> crate::runtime::Call<'a, QueryBrandApplymentByIdResponse> {
-        fn prepare(
-            request: &QueryBrandApplymentByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/applyments/applyment-id/");
-            target.segment("applyment_id", &request.applyment_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BRAND_APPLYMENT_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_brand_applyment_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -218,24 +175,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &QueryBrandApplymentByBusinessCodeRequest,
     ) -> crate::runtime::Call<'a, QueryBrandApplymentByIdResponse> {
-        fn prepare(
-            request: &QueryBrandApplymentByBusinessCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/applyments/business-code/");
-            target.segment("business_code", &request.business_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BRAND_APPLYMENT_BY_BUSINESS_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_brand_applyment_by_business_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -271,21 +213,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &CancelBrandApplymentRequest,
     ) -> crate::runtime::Call<'a, SubmitBrandApplymentResponse> {
-        fn prepare(request: &CancelBrandApplymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/applyments/cancel-applyment");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_BRAND_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_brand_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -316,30 +246,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &ListShakeActivitiesRequest,
     ) -> crate::runtime::Call<'a, ListShakeActivitiesResponse> {
-        fn prepare(request: &ListShakeActivitiesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/marketing/shake-activities/activities");
-            target.query("brand_id", &request.brand_id);
-            target.query("limit", &request.limit.to_string());
-            target.query("offset", &request.offset.to_string());
-            if let Some(value) = &request.activity_state {
-                target.query("activity_state", value.as_str());
-            }
-            if let Some(value) = &request.audit_state {
-                target.query("audit_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_SHAKE_ACTIVITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_shake_activities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -373,31 +282,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &ListBrandStoresRequest,
     ) -> crate::runtime::Call<'a, ListBrandStoresResponse> {
-        fn prepare(request: &ListBrandStoresRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores");
-            target.query("brand_id", &request.brand_id);
-            if let Some(value) = &request.store_state {
-                target.query("store_state", value.as_str());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_BRAND_STORES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_brand_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -438,21 +325,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &CreateBrandStoreRequest,
     ) -> crate::runtime::Call<'a, CreateBrandStoreResponse> {
-        fn prepare(request: &CreateBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_brand_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -487,22 +362,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &DeleteBrandStoreRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DeleteBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            Ok(ApiRequest {
-                operation: &operations::DELETE_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_brand_store(request),
             crate::runtime::decode_empty,
         )
     }
@@ -537,23 +399,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &QueryBrandStoreRequest,
     ) -> crate::runtime::Call<'a, QueryBrandStoreResponse> {
-        fn prepare(request: &QueryBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_brand_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -595,22 +443,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &UpdateBrandStoreRequest,
     ) -> crate::runtime::Call<'a, QueryBrandStoreResponse> {
-        fn prepare(request: &UpdateBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_brand_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -645,25 +480,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &BindBrandStoreRecipientRequest,
     ) -> crate::runtime::Call<'a, BindBrandStoreRecipientResponse> {
-        fn prepare(
-            request: &BindBrandStoreRecipientRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            target.literal("/bindrecipient");
-            Ok(ApiRequest {
-                operation: &operations::BIND_BRAND_STORE_RECIPIENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_bind_brand_store_recipient(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -698,23 +517,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &CloseBrandStoreRequest,
     ) -> crate::runtime::Call<'a, CloseBrandStoreResponse> {
-        fn prepare(request: &CloseBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_brand_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -749,23 +554,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &ResumeBrandStoreRequest,
     ) -> crate::runtime::Call<'a, CloseBrandStoreResponse> {
-        fn prepare(request: &ResumeBrandStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            target.literal("/resume");
-            Ok(ApiRequest {
-                operation: &operations::RESUME_BRAND_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_resume_brand_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -800,25 +591,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &UnbindBrandStoreRecipientRequest,
     ) -> crate::runtime::Call<'a, UnbindBrandStoreRecipientResponse> {
-        fn prepare(
-            request: &UnbindBrandStoreRecipientRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/store/brandstores/");
-            target.segment("store_id", &request.store_id)?;
-            target.literal("/unbindrecipient");
-            Ok(ApiRequest {
-                operation: &operations::UNBIND_BRAND_STORE_RECIPIENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unbind_brand_store_recipient(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -849,21 +624,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &CreateStoreRequest,
     ) -> crate::runtime::Call<'a, CreateStoreResponse> {
-        fn prepare(request: &CreateStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-store/stores");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -894,25 +657,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &QueryStoreRequest,
     ) -> crate::runtime::Call<'a, QueryStoreResponse> {
-        fn prepare(request: &QueryStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-store/stores/");
-            target.segment("store_id", &request.store_id.to_string())?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STORE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -943,22 +690,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &UpdateStoreRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpdateStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-store/stores/");
-            target.segment("store_id", &request.store_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_STORE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_store(request),
             crate::runtime::decode_empty,
         )
     }
@@ -989,23 +723,9 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &BindStoreRecipientRequest,
     ) -> crate::runtime::Call<'a, BindStoreRecipientResponse> {
-        fn prepare(request: &BindStoreRecipientRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-store/stores/");
-            target.segment("store_id", &request.store_id.to_string())?;
-            target.literal("/recipients/bind");
-            Ok(ApiRequest {
-                operation: &operations::BIND_STORE_RECIPIENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_bind_store_recipient(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1036,24 +756,354 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         &self,
         request: &UnbindStoreRecipientRequest,
     ) -> crate::runtime::Call<'a, BindStoreRecipientResponse> {
-        fn prepare(request: &UnbindStoreRecipientRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-store/stores/");
-            target.segment("store_id", &request.store_id.to_string())?;
-            target.literal("/recipients/unbind");
-            Ok(ApiRequest {
-                operation: &operations::UNBIND_STORE_RECIPIENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unbind_store_recipient(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BrandClient::query_product_authorities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_product_authorities(
+    request: &QueryProductAuthoritiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand-basic/partner/brands/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/product-authorities");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PRODUCT_AUTHORITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::submit_brand_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_brand_applyment(
+    request: &SubmitBrandApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/applyments");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_BRAND_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::query_brand_applyment_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_brand_applyment_by_id(
+    request: &QueryBrandApplymentByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/applyments/applyment-id/");
+    target.segment("applyment_id", &request.applyment_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BRAND_APPLYMENT_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::query_brand_applyment_by_business_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_brand_applyment_by_business_code(
+    request: &QueryBrandApplymentByBusinessCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/applyments/business-code/");
+    target.segment("business_code", &request.business_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BRAND_APPLYMENT_BY_BUSINESS_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::cancel_brand_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_brand_applyment(
+    request: &CancelBrandApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/applyments/cancel-applyment");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_BRAND_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::list_shake_activities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_shake_activities(
+    request: &ListShakeActivitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/marketing/shake-activities/activities");
+    target.query("brand_id", &request.brand_id);
+    target.query("limit", &request.limit.to_string());
+    target.query("offset", &request.offset.to_string());
+    if let Some(value) = &request.activity_state {
+        target.query("activity_state", value.as_str());
+    }
+    if let Some(value) = &request.audit_state {
+        target.query("audit_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_SHAKE_ACTIVITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::list_brand_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_brand_stores(
+    request: &ListBrandStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores");
+    target.query("brand_id", &request.brand_id);
+    if let Some(value) = &request.store_state {
+        target.query("store_state", value.as_str());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_BRAND_STORES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::create_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_brand_store(
+    request: &CreateBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::delete_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_brand_store(
+    request: &DeleteBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    Ok(ApiRequest {
+        operation: &operations::DELETE_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::query_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_brand_store(
+    request: &QueryBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::update_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_brand_store(
+    request: &UpdateBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::bind_brand_store_recipient`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_bind_brand_store_recipient(
+    request: &BindBrandStoreRecipientRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    target.literal("/bindrecipient");
+    Ok(ApiRequest {
+        operation: &operations::BIND_BRAND_STORE_RECIPIENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::close_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_brand_store(
+    request: &CloseBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::resume_brand_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_resume_brand_store(
+    request: &ResumeBrandStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    target.literal("/resume");
+    Ok(ApiRequest {
+        operation: &operations::RESUME_BRAND_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::unbind_brand_store_recipient`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unbind_brand_store_recipient(
+    request: &UnbindBrandStoreRecipientRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/store/brandstores/");
+    target.segment("store_id", &request.store_id)?;
+    target.literal("/unbindrecipient");
+    Ok(ApiRequest {
+        operation: &operations::UNBIND_BRAND_STORE_RECIPIENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::create_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_store(
+    request: &CreateStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-store/stores");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::query_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_store(
+    request: &QueryStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-store/stores/");
+    target.segment("store_id", &request.store_id.to_string())?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STORE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::update_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_store(
+    request: &UpdateStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-store/stores/");
+    target.segment("store_id", &request.store_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_STORE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::bind_store_recipient`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_bind_store_recipient(
+    request: &BindStoreRecipientRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-store/stores/");
+    target.segment("store_id", &request.store_id.to_string())?;
+    target.literal("/recipients/bind");
+    Ok(ApiRequest {
+        operation: &operations::BIND_STORE_RECIPIENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandClient::unbind_store_recipient`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unbind_store_recipient(
+    request: &UnbindStoreRecipientRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-store/stores/");
+    target.segment("store_id", &request.store_id.to_string())?;
+    target.literal("/recipients/unbind");
+    Ok(ApiRequest {
+        operation: &operations::UNBIND_STORE_RECIPIENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 商家名片 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -53,8 +53,10 @@ fn query_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_card_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_card_config(&request),
+        crate::runtime::dispatch::show::<super::QueryCardConfigResponse>,
     )
 }
 /// `submit_card_config`: 提交商家名片配置申请
@@ -65,8 +67,10 @@ fn submit_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).submit_card_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_card_config(&request),
+        crate::runtime::dispatch::show::<super::SubmitCardConfigResponse>,
     )
 }
 /// `cancel_card_config_applyment`: 撤销商家名片配置申请
@@ -80,8 +84,10 @@ fn cancel_card_config_applyment(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).cancel_card_config_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_card_config_applyment(&request),
+        crate::runtime::dispatch::show::<super::CancelCardConfigApplymentResponse>,
     )
 }
 /// `query_card_preview_url`: 获取商家名片预览二维码
@@ -92,8 +98,10 @@ fn query_card_preview_url(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_card_preview_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_card_preview_url(&request),
+        crate::runtime::dispatch::show::<super::QueryCardPreviewUrlResponse>,
     )
 }
 /// `publish_card_config`: 发布商家名片配置
@@ -104,8 +112,10 @@ fn publish_card_config(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).publish_card_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_publish_card_config(&request),
+        crate::runtime::dispatch::show::<super::PublishCardConfigResponse>,
     )
 }
 /// `list_card_links`: 查询已生效交易连接名片规则
@@ -116,8 +126,10 @@ fn list_card_links(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).list_card_links(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_card_links(&request),
+        crate::runtime::dispatch::show::<super::ListCardLinksResponse>,
     )
 }
 /// `apply_card_link`: 添加交易连接名片规则申请
@@ -128,8 +140,10 @@ fn apply_card_link(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).apply_card_link(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_card_link(&request),
+        crate::runtime::dispatch::show::<super::ApplyCardLinkResponse>,
     )
 }
 /// `query_card_link_applyment`: 根据业务申请编号查询添加申请状态
@@ -140,8 +154,10 @@ fn query_card_link_applyment(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_card_link_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_card_link_applyment(&request),
+        crate::runtime::dispatch::show::<super::QueryCardLinkApplymentResponse>,
     )
 }
 /// `cancel_card_link_applyment`: 撤销交易连接名片配置申请
@@ -155,8 +171,10 @@ fn cancel_card_link_applyment(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).cancel_card_link_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_card_link_applyment(&request),
+        crate::runtime::dispatch::show::<super::CancelCardLinkApplymentResponse>,
     )
 }
 /// `unbind_card_link`: 解除已生效交易连接名片场景
@@ -167,8 +185,10 @@ fn unbind_card_link(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).unbind_card_link(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unbind_card_link(&request),
+        crate::runtime::dispatch::show::<super::UnbindCardLinkResponse>,
     )
 }
 /// `list_member_cards`: 查询会员卡模板列表
@@ -179,8 +199,10 @@ fn list_member_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).list_member_cards(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_member_cards(&request),
+        crate::runtime::dispatch::show::<super::ListMemberCardsResponse>,
     )
 }
 /// `create_member_card`: 创建会员卡模板
@@ -191,8 +213,10 @@ fn create_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).create_member_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_member_card(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `delete_member_card`: 删除会员卡模板
@@ -203,8 +227,10 @@ fn delete_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).delete_member_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_member_card(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `query_member_card`: 查询会员卡模板信息
@@ -215,8 +241,10 @@ fn query_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_member_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_member_card(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `update_member_card`: 修改会员卡模板信息
@@ -227,8 +255,10 @@ fn update_member_card(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).update_member_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_member_card(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `invalidate_member_card`: 作废会员卡模板
@@ -239,8 +269,10 @@ fn invalidate_member_card(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).invalidate_member_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_invalidate_member_card(&request),
+        crate::runtime::dispatch::show::<super::InvalidateMemberCardResponse>,
     )
 }
 /// `list_membership_activities`: 查询品牌会员发券活动列表
@@ -254,8 +286,10 @@ fn list_membership_activities(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).list_membership_activities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_membership_activities(&request),
+        crate::runtime::dispatch::show::<super::ListMembershipActivitiesResponse>,
     )
 }
 /// `create_membership_activity`: 创建品牌会员发券活动
@@ -269,8 +303,10 @@ fn create_membership_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).create_membership_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_membership_activity(&request),
+        crate::runtime::dispatch::show::<super::ListMembershipActivitiesData>,
     )
 }
 /// `query_membership_activity`: 查询品牌会员发券活动
@@ -281,8 +317,10 @@ fn query_membership_activity(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_membership_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_membership_activity(&request),
+        crate::runtime::dispatch::show::<super::ListMembershipActivitiesData>,
     )
 }
 /// `update_membership_activity`: 修改品牌会员发券活动信息
@@ -296,8 +334,10 @@ fn update_membership_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).update_membership_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_membership_activity(&request),
+        crate::runtime::dispatch::show::<super::ListMembershipActivitiesData>,
     )
 }
 /// `terminate_membership_activity`: 终止品牌会员发券活动
@@ -311,8 +351,10 @@ fn terminate_membership_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).terminate_membership_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_membership_activity(&request),
+        crate::runtime::dispatch::show::<super::ListMembershipActivitiesData>,
     )
 }
 /// `create_pay_view_token`: 品牌会员展示付款码组件预授权
@@ -323,8 +365,10 @@ fn create_pay_view_token(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).create_pay_view_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_pay_view_token(&request),
+        crate::runtime::dispatch::show::<super::CreatePayViewTokenResponse>,
     )
 }
 /// `create_pre_auth_token`: 入会组件预授权
@@ -335,8 +379,10 @@ fn create_pre_auth_token(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).create_pre_auth_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_pre_auth_token(&request),
+        crate::runtime::dispatch::show::<super::CreatePayViewTokenResponse>,
     )
 }
 /// `list_user_cards`: 查询用户在品牌下所有会员卡
@@ -347,8 +393,10 @@ fn list_user_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).list_user_cards(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_user_cards(&request),
+        crate::runtime::dispatch::show::<super::ListUserCardsResponse>,
     )
 }
 /// `import_user_cards_by_openid`: 根据openid导入用户会员卡
@@ -362,8 +410,10 @@ fn import_user_cards_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).import_user_cards_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_user_cards_by_openid(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡
@@ -377,8 +427,10 @@ fn import_user_cards_by_phone(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).import_user_cards_by_phone(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_user_cards_by_phone(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `query_user_card`: 查询用户会员卡信息
@@ -389,8 +441,10 @@ fn query_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).query_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_card(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `update_user_card`: 修改用户会员卡信息
@@ -401,8 +455,10 @@ fn update_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).update_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_user_card(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `confirm_user_card`: 同步会员开通结果
@@ -413,8 +469,10 @@ fn confirm_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).confirm_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_confirm_user_card(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `invalidate_user_card`: 作废用户会员卡
@@ -425,8 +483,10 @@ fn invalidate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).invalidate_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_invalidate_user_card(&request),
+        crate::runtime::dispatch::show::<super::ImportUserCardsByOpenidResponse>,
     )
 }
 /// `create_user_feed`: 创建用户动态信息
@@ -437,8 +497,10 @@ fn create_user_feed(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).create_user_feed(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_user_feed(&request),
+        crate::runtime::dispatch::show::<super::CreateUserFeedResponse>,
     )
 }
 /// `confirm_points_coupon_exchange`: 同步积分兑券结果
@@ -452,8 +514,10 @@ fn confirm_points_coupon_exchange(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).confirm_points_coupon_exchange(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_confirm_points_coupon_exchange(&request),
+        crate::runtime::dispatch::show::<super::ConfirmPointsCouponExchangeResponse>,
     )
 }
 /// `sync_user_points`: 同步积分余额
@@ -464,7 +528,9 @@ fn sync_user_points(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandCardClient::new(client).sync_user_points(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_user_points(&request),
+        crate::runtime::dispatch::show::<super::SyncUserPointsResponse>,
     )
 }

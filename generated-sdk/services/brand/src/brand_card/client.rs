@@ -69,28 +69,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryCardConfigRequest,
     ) -> crate::runtime::Call<'a, QueryCardConfigResponse> {
-        fn prepare(request: &QueryCardConfigRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-configs");
-            if let Some(value) = &request.business_code {
-                target.query("business_code", value);
-            }
-            if let Some(value) = &request.applyment_id {
-                target.query("applyment_id", value);
-            }
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CARD_CONFIG,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_card_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -125,21 +106,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &SubmitCardConfigRequest,
     ) -> crate::runtime::Call<'a, SubmitCardConfigResponse> {
-        fn prepare(request: &SubmitCardConfigRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-configs");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_CARD_CONFIG,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_card_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -175,23 +144,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CancelCardConfigApplymentRequest,
     ) -> crate::runtime::Call<'a, CancelCardConfigApplymentResponse> {
-        fn prepare(
-            request: &CancelCardConfigApplymentRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-configs/cancel-applyment");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_CARD_CONFIG_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_card_config_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -227,28 +182,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryCardPreviewUrlRequest,
     ) -> crate::runtime::Call<'a, QueryCardPreviewUrlResponse> {
-        fn prepare(request: &QueryCardPreviewUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-configs/preview-url");
-            if let Some(value) = &request.business_code {
-                target.query("business_code", value);
-            }
-            if let Some(value) = &request.applyment_id {
-                target.query("applyment_id", value);
-            }
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CARD_PREVIEW_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_card_preview_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -284,21 +220,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &PublishCardConfigRequest,
     ) -> crate::runtime::Call<'a, PublishCardConfigResponse> {
-        fn prepare(request: &PublishCardConfigRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-configs/publish");
-            Ok(ApiRequest {
-                operation: &operations::PUBLISH_CARD_CONFIG,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_publish_card_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -332,31 +256,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ListCardLinksRequest,
     ) -> crate::runtime::Call<'a, ListCardLinksResponse> {
-        fn prepare(request: &ListCardLinksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-links");
-            target.query("brand_id", &request.brand_id);
-            if let Some(value) = &request.payment_scene {
-                target.query("payment_scene", value.as_str());
-            }
-            if let Some(value) = &request.page_index {
-                target.query("page_index", &value.to_string());
-            }
-            if let Some(value) = &request.page_size {
-                target.query("page_size", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_CARD_LINKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_card_links(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -391,21 +293,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ApplyCardLinkRequest,
     ) -> crate::runtime::Call<'a, ApplyCardLinkResponse> {
-        fn prepare(request: &ApplyCardLinkRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-links");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_CARD_LINK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_card_link(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -440,25 +330,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryCardLinkApplymentRequest,
     ) -> crate::runtime::Call<'a, QueryCardLinkApplymentResponse> {
-        fn prepare(
-            request: &QueryCardLinkApplymentRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-links/business-code/");
-            target.segment("business_code", &request.business_code)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CARD_LINK_APPLYMENT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_card_link_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -494,23 +368,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CancelCardLinkApplymentRequest,
     ) -> crate::runtime::Call<'a, CancelCardLinkApplymentResponse> {
-        fn prepare(
-            request: &CancelCardLinkApplymentRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-links/cancel-applyment");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_CARD_LINK_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_card_link_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -545,21 +405,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &UnbindCardLinkRequest,
     ) -> crate::runtime::Call<'a, UnbindCardLinkResponse> {
-        fn prepare(request: &UnbindCardLinkRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/card/card-links/unbind-card-link");
-            Ok(ApiRequest {
-                operation: &operations::UNBIND_CARD_LINK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unbind_card_link(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -592,31 +440,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ListMemberCardsRequest,
     ) -> crate::runtime::Call<'a, ListMemberCardsResponse> {
-        fn prepare(request: &ListMemberCardsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards");
-            target.query("brand_id", &request.brand_id);
-            if let Some(value) = &request.state {
-                target.query("state", value.as_str());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_MEMBER_CARDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_member_cards(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -672,21 +498,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CreateMemberCardRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &CreateMemberCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_MEMBER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_member_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -717,23 +531,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &DeleteMemberCardRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &DeleteMemberCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::DELETE_MEMBER_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_member_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -767,23 +567,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryMemberCardRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &QueryMemberCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MEMBER_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_member_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -848,22 +634,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &UpdateMemberCardRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &UpdateMemberCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards/");
-            target.segment("card_id", &request.card_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_MEMBER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_member_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -897,23 +670,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &InvalidateMemberCardRequest,
     ) -> crate::runtime::Call<'a, InvalidateMemberCardResponse> {
-        fn prepare(request: &InvalidateMemberCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/invalidate");
-            Ok(ApiRequest {
-                operation: &operations::INVALIDATE_MEMBER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_invalidate_member_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -945,32 +704,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ListMembershipActivitiesRequest,
     ) -> crate::runtime::Call<'a, ListMembershipActivitiesResponse> {
-        fn prepare(
-            request: &ListMembershipActivitiesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/membership-activities");
-            target.query("brand_id", &request.brand_id);
-            if let Some(value) = &request.card_id {
-                target.query("card_id", value);
-            }
-            if let Some(value) = &request.activity_state {
-                target.query("activity_state", value.as_str());
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_MEMBERSHIP_ACTIVITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_membership_activities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1005,23 +741,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CreateMembershipActivityRequest,
     ) -> crate::runtime::Call<'a, ListMembershipActivitiesData> {
-        fn prepare(
-            request: &CreateMembershipActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/membership-activities");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_MEMBERSHIP_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_membership_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1055,25 +777,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryMembershipActivityRequest,
     ) -> crate::runtime::Call<'a, ListMembershipActivitiesData> {
-        fn prepare(
-            request: &QueryMembershipActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/membership-activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MEMBERSHIP_ACTIVITY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_membership_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1107,24 +813,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &UpdateMembershipActivityRequest,
     ) -> crate::runtime::Call<'a, ListMembershipActivitiesData> {
-        fn prepare(
-            request: &UpdateMembershipActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/membership-activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_MEMBERSHIP_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_membership_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1158,25 +849,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &TerminateMembershipActivityRequest,
     ) -> crate::runtime::Call<'a, ListMembershipActivitiesData> {
-        fn prepare(
-            request: &TerminateMembershipActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/membership-activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_MEMBERSHIP_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_membership_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1207,21 +882,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CreatePayViewTokenRequest,
     ) -> crate::runtime::Call<'a, CreatePayViewTokenResponse> {
-        fn prepare(request: &CreatePayViewTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/pay-view-tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAY_VIEW_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_pay_view_token(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1260,21 +923,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CreatePreAuthTokenRequest,
     ) -> crate::runtime::Call<'a, CreatePayViewTokenResponse> {
-        fn prepare(request: &CreatePreAuthTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/pre-auth-tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PRE_AUTH_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_pre_auth_token(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1309,28 +960,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ListUserCardsRequest,
     ) -> crate::runtime::Call<'a, ListUserCardsResponse> {
-        fn prepare(request: &ListUserCardsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards");
-            target.query("brand_id", &request.brand_id);
-            target.query("openid", &request.openid);
-            if let Some(value) = &request.user_card_state {
-                target.query("user_card_state", value.as_str());
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_USER_CARDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_user_cards(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1374,23 +1006,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ImportUserCardsByOpenidRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(
-            request: &ImportUserCardsByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/import-by-openid");
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_import_user_cards_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1421,23 +1039,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ImportUserCardsByPhoneRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(
-            request: &ImportUserCardsByPhoneRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/import-by-phone");
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_import_user_cards_by_phone(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1474,25 +1078,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &QueryUserCardRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(request: &QueryUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/");
-            target.segment("user_card_code", &request.user_card_code)?;
-            target.query("brand_id", &request.brand_id);
-            target.query("card_id", &request.card_id);
-            target.query("openid", &request.openid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1550,23 +1138,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &UpdateUserCardRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(request: &UpdateUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/");
-            target.segment("user_card_code", &request.user_card_code)?;
-            target.query("card_id", &request.card_id);
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_user_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1626,24 +1200,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ConfirmUserCardRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(request: &ConfirmUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/");
-            target.segment("user_card_code", &request.user_card_code)?;
-            target.literal("/confirm");
-            target.query("card_id", &request.card_id);
-            Ok(ApiRequest {
-                operation: &operations::CONFIRM_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_confirm_user_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1682,25 +1241,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &InvalidateUserCardRequest,
     ) -> crate::runtime::Call<'a, ImportUserCardsByOpenidResponse> {
-        fn prepare(request: &InvalidateUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-cards/");
-            target.segment("user_card_code", &request.user_card_code)?;
-            target.literal("/invalidate");
-            target.query("brand_id", &request.brand_id);
-            target.query("card_id", &request.card_id);
-            Ok(ApiRequest {
-                operation: &operations::INVALIDATE_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_invalidate_user_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1739,21 +1282,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &CreateUserFeedRequest,
     ) -> crate::runtime::Call<'a, CreateUserFeedResponse> {
-        fn prepare(request: &CreateUserFeedRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-feeds");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_USER_FEED,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_user_feed(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1789,26 +1320,9 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &ConfirmPointsCouponExchangeRequest,
     ) -> crate::runtime::Call<'a, ConfirmPointsCouponExchangeResponse> {
-        fn prepare(
-            request: &ConfirmPointsCouponExchangeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/brand/partner/card-member/user-points/exchange-coupon/confirm",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CONFIRM_POINTS_COUPON_EXCHANGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_confirm_points_coupon_exchange(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1843,22 +1357,582 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         &self,
         request: &SyncUserPointsRequest,
     ) -> crate::runtime::Call<'a, SyncUserPointsResponse> {
-        fn prepare(request: &SyncUserPointsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/partner/card-member/user-points/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_USER_POINTS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_user_points(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BrandCardClient::query_card_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_card_config(
+    request: &QueryCardConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-configs");
+    if let Some(value) = &request.business_code {
+        target.query("business_code", value);
+    }
+    if let Some(value) = &request.applyment_id {
+        target.query("applyment_id", value);
+    }
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CARD_CONFIG,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::submit_card_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_card_config(
+    request: &SubmitCardConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-configs");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_CARD_CONFIG,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::cancel_card_config_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_card_config_applyment(
+    request: &CancelCardConfigApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-configs/cancel-applyment");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_CARD_CONFIG_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::query_card_preview_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_card_preview_url(
+    request: &QueryCardPreviewUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-configs/preview-url");
+    if let Some(value) = &request.business_code {
+        target.query("business_code", value);
+    }
+    if let Some(value) = &request.applyment_id {
+        target.query("applyment_id", value);
+    }
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CARD_PREVIEW_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::publish_card_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_publish_card_config(
+    request: &PublishCardConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-configs/publish");
+    Ok(ApiRequest {
+        operation: &operations::PUBLISH_CARD_CONFIG,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::list_card_links`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_card_links(
+    request: &ListCardLinksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-links");
+    target.query("brand_id", &request.brand_id);
+    if let Some(value) = &request.payment_scene {
+        target.query("payment_scene", value.as_str());
+    }
+    if let Some(value) = &request.page_index {
+        target.query("page_index", &value.to_string());
+    }
+    if let Some(value) = &request.page_size {
+        target.query("page_size", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_CARD_LINKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::apply_card_link`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_card_link(
+    request: &ApplyCardLinkRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-links");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_CARD_LINK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::query_card_link_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_card_link_applyment(
+    request: &QueryCardLinkApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-links/business-code/");
+    target.segment("business_code", &request.business_code)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CARD_LINK_APPLYMENT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::cancel_card_link_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_card_link_applyment(
+    request: &CancelCardLinkApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-links/cancel-applyment");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_CARD_LINK_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::unbind_card_link`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unbind_card_link(
+    request: &UnbindCardLinkRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/card/card-links/unbind-card-link");
+    Ok(ApiRequest {
+        operation: &operations::UNBIND_CARD_LINK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::list_member_cards`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_member_cards(
+    request: &ListMemberCardsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards");
+    target.query("brand_id", &request.brand_id);
+    if let Some(value) = &request.state {
+        target.query("state", value.as_str());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_MEMBER_CARDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::create_member_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_member_card(
+    request: &CreateMemberCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_MEMBER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::delete_member_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_member_card(
+    request: &DeleteMemberCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::DELETE_MEMBER_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::query_member_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_member_card(
+    request: &QueryMemberCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MEMBER_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::update_member_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_member_card(
+    request: &UpdateMemberCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards/");
+    target.segment("card_id", &request.card_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_MEMBER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::invalidate_member_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_invalidate_member_card(
+    request: &InvalidateMemberCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/invalidate");
+    Ok(ApiRequest {
+        operation: &operations::INVALIDATE_MEMBER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::list_membership_activities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_membership_activities(
+    request: &ListMembershipActivitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/membership-activities");
+    target.query("brand_id", &request.brand_id);
+    if let Some(value) = &request.card_id {
+        target.query("card_id", value);
+    }
+    if let Some(value) = &request.activity_state {
+        target.query("activity_state", value.as_str());
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_MEMBERSHIP_ACTIVITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::create_membership_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_membership_activity(
+    request: &CreateMembershipActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/membership-activities");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_MEMBERSHIP_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::query_membership_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_membership_activity(
+    request: &QueryMembershipActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/membership-activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MEMBERSHIP_ACTIVITY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::update_membership_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_membership_activity(
+    request: &UpdateMembershipActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/membership-activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_MEMBERSHIP_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::terminate_membership_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_membership_activity(
+    request: &TerminateMembershipActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/membership-activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_MEMBERSHIP_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::create_pay_view_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_pay_view_token(
+    request: &CreatePayViewTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/pay-view-tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAY_VIEW_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::create_pre_auth_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_pre_auth_token(
+    request: &CreatePreAuthTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/pre-auth-tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PRE_AUTH_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::list_user_cards`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_user_cards(
+    request: &ListUserCardsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards");
+    target.query("brand_id", &request.brand_id);
+    target.query("openid", &request.openid);
+    if let Some(value) = &request.user_card_state {
+        target.query("user_card_state", value.as_str());
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_USER_CARDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::import_user_cards_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_user_cards_by_openid(
+    request: &ImportUserCardsByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/import-by-openid");
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::import_user_cards_by_phone`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_user_cards_by_phone(
+    request: &ImportUserCardsByPhoneRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/import-by-phone");
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::query_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_card(
+    request: &QueryUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/");
+    target.segment("user_card_code", &request.user_card_code)?;
+    target.query("brand_id", &request.brand_id);
+    target.query("card_id", &request.card_id);
+    target.query("openid", &request.openid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::update_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_user_card(
+    request: &UpdateUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/");
+    target.segment("user_card_code", &request.user_card_code)?;
+    target.query("card_id", &request.card_id);
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::confirm_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_confirm_user_card(
+    request: &ConfirmUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/");
+    target.segment("user_card_code", &request.user_card_code)?;
+    target.literal("/confirm");
+    target.query("card_id", &request.card_id);
+    Ok(ApiRequest {
+        operation: &operations::CONFIRM_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::invalidate_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_invalidate_user_card(
+    request: &InvalidateUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-cards/");
+    target.segment("user_card_code", &request.user_card_code)?;
+    target.literal("/invalidate");
+    target.query("brand_id", &request.brand_id);
+    target.query("card_id", &request.card_id);
+    Ok(ApiRequest {
+        operation: &operations::INVALIDATE_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::create_user_feed`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_user_feed(
+    request: &CreateUserFeedRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-feeds");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_USER_FEED,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::confirm_points_coupon_exchange`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_confirm_points_coupon_exchange(
+    request: &ConfirmPointsCouponExchangeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-points/exchange-coupon/confirm");
+    Ok(ApiRequest {
+        operation: &operations::CONFIRM_POINTS_COUPON_EXCHANGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandCardClient::sync_user_points`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_user_points(
+    request: &SyncUserPointsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/partner/card-member/user-points/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_USER_POINTS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

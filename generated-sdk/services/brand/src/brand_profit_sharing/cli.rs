@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 连锁品牌分账 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -32,8 +32,10 @@ fn query_brand_merchant_ratio(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).query_brand_merchant_ratio(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_brand_merchant_ratio(&request),
+        crate::runtime::dispatch::show::<super::QueryBrandMerchantRatioResponse>,
     )
 }
 /// `finish_order`: 完结分账API
@@ -44,8 +46,10 @@ fn finish_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).finish_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_finish_order(&request),
+        crate::runtime::dispatch::show::<super::FinishOrderResponse>,
     )
 }
 /// `query_order`: 查询分账结果API
@@ -56,8 +60,10 @@ fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).query_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderResponse>,
     )
 }
 /// `create_order`: 请求分账API
@@ -68,8 +74,10 @@ fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).create_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_order(&request),
+        crate::runtime::dispatch::show::<super::CreateOrderResponse>,
     )
 }
 /// `query_order_amount`: 查询订单剩余待分金额API
@@ -80,8 +88,10 @@ fn query_order_amount(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).query_order_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderAmountResponse>,
     )
 }
 /// `add_receiver`: 添加分账接收方API
@@ -92,8 +102,10 @@ fn add_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).add_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_receiver(&request),
+        crate::runtime::dispatch::show::<super::AddReceiverResponse>,
     )
 }
 /// `delete_receiver`: 删除分账接收方API
@@ -104,8 +116,10 @@ fn delete_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).delete_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_receiver(&request),
+        crate::runtime::dispatch::show::<super::AddReceiverResponse>,
     )
 }
 /// `query_return_order`: 查询分账回退结果API
@@ -116,8 +130,10 @@ fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).query_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_return_order(&request),
+        crate::runtime::dispatch::show::<super::QueryReturnOrderResponse>,
     )
 }
 /// `create_return_order`: 请求分账回退API
@@ -128,7 +144,9 @@ fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandProfitSharingClient::new(client).create_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_return_order(&request),
+        crate::runtime::dispatch::show::<super::CreateReturnOrderResponse>,
     )
 }

@@ -54,24 +54,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &QueryBrandMerchantRatioRequest,
     ) -> crate::runtime::Call<'a, QueryBrandMerchantRatioResponse> {
-        fn prepare(
-            request: &QueryBrandMerchantRatioRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/brand-configs/");
-            target.segment("brand_mchid", &request.brand_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BRAND_MERCHANT_RATIO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_brand_merchant_ratio(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -106,21 +91,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &FinishOrderRequest,
     ) -> crate::runtime::Call<'a, FinishOrderResponse> {
-        fn prepare(request: &FinishOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/finish-order");
-            Ok(ApiRequest {
-                operation: &operations::FINISH_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_finish_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -154,24 +127,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderRequest,
     ) -> crate::runtime::Call<'a, QueryOrderResponse> {
-        fn prepare(request: &QueryOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/orders");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("transaction_id", &request.transaction_id);
-            target.query("out_order_no", &request.out_order_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -207,21 +165,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &CreateOrderRequest,
     ) -> crate::runtime::Call<'a, CreateOrderResponse> {
-        fn prepare(request: &CreateOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -255,23 +201,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderAmountRequest,
     ) -> crate::runtime::Call<'a, QueryOrderAmountResponse> {
-        fn prepare(request: &QueryOrderAmountRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/orders/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/amounts");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_amount(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -305,21 +237,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &AddReceiverRequest,
     ) -> crate::runtime::Call<'a, AddReceiverResponse> {
-        fn prepare(request: &AddReceiverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/receivers/add");
-            Ok(ApiRequest {
-                operation: &operations::ADD_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -353,21 +273,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &DeleteReceiverRequest,
     ) -> crate::runtime::Call<'a, AddReceiverResponse> {
-        fn prepare(request: &DeleteReceiverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/receivers/delete");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -401,29 +309,9 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &QueryReturnOrderRequest,
     ) -> crate::runtime::Call<'a, QueryReturnOrderResponse> {
-        fn prepare(request: &QueryReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/returnorders");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("out_return_no", &request.out_return_no);
-            if let Some(value) = &request.order_id {
-                target.query("order_id", value);
-            }
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -458,22 +346,159 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         &self,
         request: &CreateReturnOrderRequest,
     ) -> crate::runtime::Call<'a, CreateReturnOrderResponse> {
-        fn prepare(request: &CreateReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/brand/profitsharing/returnorders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BrandProfitSharingClient::query_brand_merchant_ratio`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_brand_merchant_ratio(
+    request: &QueryBrandMerchantRatioRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/brand-configs/");
+    target.segment("brand_mchid", &request.brand_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BRAND_MERCHANT_RATIO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::finish_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_finish_order(
+    request: &FinishOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/finish-order");
+    Ok(ApiRequest {
+        operation: &operations::FINISH_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::query_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order(
+    request: &QueryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/orders");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("transaction_id", &request.transaction_id);
+    target.query("out_order_no", &request.out_order_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::create_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_order(
+    request: &CreateOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::query_order_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_amount(
+    request: &QueryOrderAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/orders/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/amounts");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::add_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_receiver(
+    request: &AddReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/receivers/add");
+    Ok(ApiRequest {
+        operation: &operations::ADD_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::delete_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_receiver(
+    request: &DeleteReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/receivers/delete");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::query_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_return_order(
+    request: &QueryReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/returnorders");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("out_return_no", &request.out_return_no);
+    if let Some(value) = &request.order_id {
+        target.query("order_id", value);
+    }
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandProfitSharingClient::create_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_return_order(
+    request: &CreateReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/brand/profitsharing/returnorders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 品牌红包 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -25,8 +25,10 @@ fn send_red_packet_batch(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandRedpacketClient::new(client).send_red_packet_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_red_packet_batch(&request),
+        crate::runtime::dispatch::show::<super::SendRedPacketBatchResponse>,
     )
 }
 /// `query_batch_by_batch_no`: 微信支付批次单号查询批次单
@@ -37,8 +39,10 @@ fn query_batch_by_batch_no(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandRedpacketClient::new(client).query_batch_by_batch_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_batch_by_batch_no(&request),
+        crate::runtime::dispatch::show::<super::QueryBatchByBatchNoResponse>,
     )
 }
 /// `query_detail_by_detail_no`: 商家明细单号查询明细单
@@ -49,8 +53,10 @@ fn query_detail_by_detail_no(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandRedpacketClient::new(client).query_detail_by_detail_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_detail_by_detail_no(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailByDetailNoResponse>,
     )
 }
 /// `query_batch_by_out_batch_no`: 商家批次单号查询批次单
@@ -64,8 +70,10 @@ fn query_batch_by_out_batch_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandRedpacketClient::new(client).query_batch_by_out_batch_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_batch_by_out_batch_no(&request),
+        crate::runtime::dispatch::show::<super::QueryBatchByBatchNoResponse>,
     )
 }
 /// `query_detail_by_out_detail_no`: 商家明细单号查询明细单
@@ -79,7 +87,9 @@ fn query_detail_by_out_detail_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BrandRedpacketClient::new(client).query_detail_by_out_detail_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_detail_by_out_detail_no(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailByDetailNoResponse>,
     )
 }

@@ -49,21 +49,9 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         &self,
         request: &SendRedPacketBatchRequest,
     ) -> crate::runtime::Call<'a, SendRedPacketBatchResponse> {
-        fn prepare(request: &SendRedPacketBatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches");
-            Ok(ApiRequest {
-                operation: &operations::SEND_RED_PACKET_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_red_packet_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -94,28 +82,9 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         &self,
         request: &QueryBatchByBatchNoRequest,
     ) -> crate::runtime::Call<'a, QueryBatchByBatchNoResponse> {
-        fn prepare(request: &QueryBatchByBatchNoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches/");
-            target.segment("batch_no", &request.batch_no)?;
-            if let Some(value) = &request.need_query_detail {
-                target.query("need_query_detail", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BATCH_BY_BATCH_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_batch_by_batch_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -146,24 +115,9 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         &self,
         request: &QueryDetailByDetailNoRequest,
     ) -> crate::runtime::Call<'a, QueryDetailByDetailNoResponse> {
-        fn prepare(request: &QueryDetailByDetailNoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches/");
-            target.segment("batch_no", &request.batch_no)?;
-            target.literal("/details/");
-            target.segment("detail_no", &request.detail_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DETAIL_BY_DETAIL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_detail_by_detail_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -194,30 +148,9 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         &self,
         request: &QueryBatchByOutBatchNoRequest,
     ) -> crate::runtime::Call<'a, QueryBatchByBatchNoResponse> {
-        fn prepare(
-            request: &QueryBatchByOutBatchNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/brand-redpacket/brand-merchant-out-batches/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            if let Some(value) = &request.need_query_detail {
-                target.query("need_query_detail", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BATCH_BY_OUT_BATCH_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_batch_by_out_batch_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -248,27 +181,105 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         &self,
         request: &QueryDetailByOutDetailNoRequest,
     ) -> crate::runtime::Call<'a, QueryDetailByDetailNoResponse> {
-        fn prepare(
-            request: &QueryDetailByOutDetailNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/brand-redpacket/brand-merchant-out-batches/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/out-details/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DETAIL_BY_OUT_DETAIL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_detail_by_out_detail_no(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BrandRedpacketClient::send_red_packet_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_red_packet_batch(
+    request: &SendRedPacketBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches");
+    Ok(ApiRequest {
+        operation: &operations::SEND_RED_PACKET_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandRedpacketClient::query_batch_by_batch_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_batch_by_batch_no(
+    request: &QueryBatchByBatchNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches/");
+    target.segment("batch_no", &request.batch_no)?;
+    if let Some(value) = &request.need_query_detail {
+        target.query("need_query_detail", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BATCH_BY_BATCH_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandRedpacketClient::query_detail_by_detail_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_detail_by_detail_no(
+    request: &QueryDetailByDetailNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/brand-redpacket/brand-merchant-batches/");
+    target.segment("batch_no", &request.batch_no)?;
+    target.literal("/details/");
+    target.segment("detail_no", &request.detail_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DETAIL_BY_DETAIL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandRedpacketClient::query_batch_by_out_batch_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_batch_by_out_batch_no(
+    request: &QueryBatchByOutBatchNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/brand-redpacket/brand-merchant-out-batches/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    if let Some(value) = &request.need_query_detail {
+        target.query("need_query_detail", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BATCH_BY_OUT_BATCH_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BrandRedpacketClient::query_detail_by_out_detail_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_detail_by_out_detail_no(
+    request: &QueryDetailByOutDetailNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/brand-redpacket/brand-merchant-out-batches/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/out-details/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DETAIL_BY_OUT_DETAIL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 经营工具 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -34,8 +34,10 @@ fn sync_parking_status(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).sync_parking_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_parking_status(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `notify_points`: 商圈会员积分同步
@@ -46,8 +48,10 @@ fn notify_points(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).notify_points(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_points(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_user_authorization`: 商圈积分授权查询
@@ -58,8 +62,10 @@ fn query_user_authorization(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).query_user_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_authorization(&request),
+        crate::runtime::dispatch::show::<super::QueryUserAuthorizationResponse>,
     )
 }
 /// `query_points_commit_status`: 商圈会员待积分状态查询
@@ -73,8 +79,10 @@ fn query_points_commit_status(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).query_points_commit_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_points_commit_status(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `sync_catering_order_status`: 点餐订单信息同步（渠道商/服务商）
@@ -88,8 +96,10 @@ fn sync_catering_order_status(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).sync_catering_order_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_catering_order_status(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_custom_entrance`: 创建自定义入口
@@ -100,8 +110,10 @@ fn create_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).create_custom_entrance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_custom_entrance(&request),
+        crate::runtime::dispatch::show::<super::CreateCustomEntranceResponse>,
     )
 }
 /// `query_custom_entrance`: 查询自定义入口
@@ -112,8 +124,10 @@ fn query_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).query_custom_entrance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_custom_entrance(&request),
+        crate::runtime::dispatch::show::<super::CreateCustomEntranceResponse>,
     )
 }
 /// `update_custom_entrance`: 更新自定义入口
@@ -124,8 +138,10 @@ fn update_custom_entrance(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).update_custom_entrance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_custom_entrance(&request),
+        crate::runtime::dispatch::show::<super::CreateCustomEntranceResponse>,
     )
 }
 /// `upload_receipt_jump_info`: 上传商家电子小票跳转信息
@@ -136,8 +152,10 @@ fn upload_receipt_jump_info(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).upload_receipt_jump_info(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_receipt_jump_info(&request),
+        crate::runtime::dispatch::show::<super::UploadReceiptJumpInfoResponse>,
     )
 }
 /// `upload_shopping_receipt`: 上传电子小票
@@ -152,8 +170,10 @@ fn upload_shopping_receipt(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).upload_shopping_receipt(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_shopping_receipt(&request, file),
+        crate::runtime::dispatch::show::<super::UploadShoppingReceiptResponse>,
     )
 }
 /// `query_guides`: 服务人员查询API
@@ -164,8 +184,10 @@ fn query_guides(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).query_guides(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_guides(&request),
+        crate::runtime::dispatch::show::<super::QueryGuidesResponse>,
     )
 }
 /// `register_guide`: 服务人员注册API
@@ -176,8 +198,10 @@ fn register_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BusinessToolsClient::new(client).register_guide(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_register_guide(&request),
+        crate::runtime::dispatch::show::<super::RegisterGuideResponse>,
     )
 }
 /// `update_guide`: 服务人员信息更新API
@@ -188,8 +212,10 @@ fn update_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).update_guide(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_guide(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `assign_guide`: 服务人员分配API
@@ -200,7 +226,9 @@ fn assign_guide(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BusinessToolsClient::new(client).assign_guide(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_assign_guide(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

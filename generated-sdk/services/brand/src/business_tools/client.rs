@@ -72,21 +72,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &SyncParkingStatusRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SyncParkingStatusRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/businesscircle/parkings");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_PARKING_STATUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_parking_status(request),
             crate::runtime::decode_empty,
         )
     }
@@ -123,21 +111,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &NotifyPointsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyPointsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/businesscircle/points/notify");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_POINTS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_points(request),
             crate::runtime::decode_empty,
         )
     }
@@ -173,28 +149,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &QueryUserAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryUserAuthorizationResponse> {
-        fn prepare(
-            request: &QueryUserAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/businesscircle/user-authorizations/");
-            target.segment("openid", &request.openid)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -234,30 +191,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &QueryPointsCommitStatusRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &QueryPointsCommitStatusRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/businesscircle/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/points/commit_status");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("brandid", &request.brandid.to_string());
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_POINTS_COMMIT_STATUS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_points_commit_status(request),
             crate::runtime::decode_empty,
         )
     }
@@ -288,23 +224,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &SyncCateringOrderStatusRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &SyncCateringOrderStatusRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/catering/orders/sync-status");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_CATERING_ORDER_STATUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_catering_order_status(request),
             crate::runtime::decode_empty,
         )
     }
@@ -335,21 +257,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &CreateCustomEntranceRequest,
     ) -> crate::runtime::Call<'a, CreateCustomEntranceResponse> {
-        fn prepare(request: &CreateCustomEntranceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/shopping-receipt/customentrances");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CUSTOM_ENTRANCE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_custom_entrance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -380,22 +290,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &QueryCustomEntranceRequest,
     ) -> crate::runtime::Call<'a, CreateCustomEntranceResponse> {
-        fn prepare(request: &QueryCustomEntranceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/shopping-receipt/customentrances/");
-            target.segment("brand_id", &request.brand_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CUSTOM_ENTRANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_custom_entrance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -426,22 +323,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &UpdateCustomEntranceRequest,
     ) -> crate::runtime::Call<'a, CreateCustomEntranceResponse> {
-        fn prepare(request: &UpdateCustomEntranceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/shopping-receipt/customentrances/");
-            target.segment("brand_id", &request.brand_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_CUSTOM_ENTRANCE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_custom_entrance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -472,24 +356,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &UploadReceiptJumpInfoRequest,
     ) -> crate::runtime::Call<'a, UploadReceiptJumpInfoResponse> {
-        fn prepare(request: &UploadReceiptJumpInfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos",
-                );
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_RECEIPT_JUMP_INFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upload_receipt_jump_info(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -523,29 +392,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         request: &UploadShoppingReceiptRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadShoppingReceiptResponse> {
-        fn prepare(
-            request: &UploadShoppingReceiptRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/shopping-receipt/shoppingreceipts");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_SHOPPING_RECEIPT,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_SHOPPING_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_shopping_receipt(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -594,40 +443,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &QueryGuidesRequest,
     ) -> crate::runtime::Call<'a, QueryGuidesResponse> {
-        fn prepare(request: &QueryGuidesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/smartguide/guides");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("store_id", &request.store_id.to_string());
-            if let Some(value) = &request.userid {
-                target.query("userid", value);
-            }
-            if let Some(value) = &request.mobile {
-                target.query("mobile", value);
-            }
-            if let Some(value) = &request.work_id {
-                target.query("work_id", value);
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_GUIDES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_guides(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -682,21 +500,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &RegisterGuideRequest,
     ) -> crate::runtime::Call<'a, RegisterGuideResponse> {
-        fn prepare(request: &RegisterGuideRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/smartguide/guides");
-            Ok(ApiRequest {
-                operation: &operations::REGISTER_GUIDE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_register_guide(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -743,22 +549,9 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &UpdateGuideRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpdateGuideRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/smartguide/guides/");
-            target.segment("guide_id", &request.guide_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_GUIDE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_guide(request),
             crate::runtime::decode_empty,
         )
     }
@@ -799,24 +592,262 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         &self,
         request: &AssignGuideRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &AssignGuideRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/smartguide/guides/");
-            target.segment("guide_id", &request.guide_id)?;
-            target.literal("/assign");
-            Ok(ApiRequest {
-                operation: &operations::ASSIGN_GUIDE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_assign_guide(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`BusinessToolsClient::sync_parking_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_parking_status(
+    request: &SyncParkingStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/businesscircle/parkings");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_PARKING_STATUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::notify_points`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_points(
+    request: &NotifyPointsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/businesscircle/points/notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_POINTS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::query_user_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_authorization(
+    request: &QueryUserAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/businesscircle/user-authorizations/");
+    target.segment("openid", &request.openid)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::query_points_commit_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_points_commit_status(
+    request: &QueryPointsCommitStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/businesscircle/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/points/commit_status");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("brandid", &request.brandid.to_string());
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_POINTS_COMMIT_STATUS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::sync_catering_order_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_catering_order_status(
+    request: &SyncCateringOrderStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/catering/orders/sync-status");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_CATERING_ORDER_STATUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::create_custom_entrance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_custom_entrance(
+    request: &CreateCustomEntranceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/shopping-receipt/customentrances");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CUSTOM_ENTRANCE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::query_custom_entrance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_custom_entrance(
+    request: &QueryCustomEntranceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/shopping-receipt/customentrances/");
+    target.segment("brand_id", &request.brand_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CUSTOM_ENTRANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::update_custom_entrance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_custom_entrance(
+    request: &UpdateCustomEntranceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/shopping-receipt/customentrances/");
+    target.segment("brand_id", &request.brand_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_CUSTOM_ENTRANCE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::upload_receipt_jump_info`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_receipt_jump_info(
+    request: &UploadReceiptJumpInfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos");
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_RECEIPT_JUMP_INFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::upload_shopping_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_shopping_receipt(
+    request: &UploadShoppingReceiptRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/shopping-receipt/shoppingreceipts");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_SHOPPING_RECEIPT,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_SHOPPING_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::query_guides`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_guides(
+    request: &QueryGuidesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/smartguide/guides");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("store_id", &request.store_id.to_string());
+    if let Some(value) = &request.userid {
+        target.query("userid", value);
+    }
+    if let Some(value) = &request.mobile {
+        target.query("mobile", value);
+    }
+    if let Some(value) = &request.work_id {
+        target.query("work_id", value);
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_GUIDES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::register_guide`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_register_guide(
+    request: &RegisterGuideRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/smartguide/guides");
+    Ok(ApiRequest {
+        operation: &operations::REGISTER_GUIDE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::update_guide`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_guide(
+    request: &UpdateGuideRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/smartguide/guides/");
+    target.segment("guide_id", &request.guide_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_GUIDE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BusinessToolsClient::assign_guide`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_assign_guide(
+    request: &AssignGuideRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/smartguide/guides/");
+    target.segment("guide_id", &request.guide_id)?;
+    target.literal("/assign");
+    Ok(ApiRequest {
+        operation: &operations::ASSIGN_GUIDE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

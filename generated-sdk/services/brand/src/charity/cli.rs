@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 公益捐赠 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -27,8 +27,10 @@ fn query_budget_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).query_budget_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_budget_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryBudgetReceiptResponse>,
     )
 }
 /// `apply_budget_receipt`: 申请预算出资的电子回单
@@ -39,8 +41,10 @@ fn apply_budget_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).apply_budget_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_budget_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryBudgetReceiptResponse>,
     )
 }
 /// `apply_charity_budget`: 申请公益捐赠预算
@@ -51,8 +55,10 @@ fn apply_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).apply_charity_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_charity_budget(&request),
+        crate::runtime::dispatch::show::<super::ApplyCharityBudgetResponse>,
     )
 }
 /// `query_charity_budget`: 商户单号查询公益捐赠预算详情
@@ -63,8 +69,10 @@ fn query_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).query_charity_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_charity_budget(&request),
+        crate::runtime::dispatch::show::<super::ApplyCharityBudgetResponse>,
     )
 }
 /// `unlock_charity_budget`: 解锁公益捐赠预算
@@ -75,8 +83,10 @@ fn unlock_charity_budget(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).unlock_charity_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unlock_charity_budget(&request),
+        crate::runtime::dispatch::show::<super::UnlockCharityBudgetResponse>,
     )
 }
 /// `create_charity_transfer`: 发起公益捐赠
@@ -87,8 +97,10 @@ fn create_charity_transfer(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).create_charity_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_charity_transfer(&request),
+        crate::runtime::dispatch::show::<super::CreateCharityTransferResponse>,
     )
 }
 /// `query_charity_transfer`: 商户单号查询公益捐赠详情
@@ -99,7 +111,9 @@ fn query_charity_transfer(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CharityClient::new(client).query_charity_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_charity_transfer(&request),
+        crate::runtime::dispatch::show::<super::CreateCharityTransferResponse>,
     )
 }

@@ -50,24 +50,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &QueryBudgetReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryBudgetReceiptResponse> {
-        fn prepare(request: &QueryBudgetReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/budget/");
-            target.segment("out_budget_no", &request.out_budget_no)?;
-            target.literal("/electronic-receipts");
-            target.query("accept_id", &request.accept_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BUDGET_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_budget_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -98,23 +83,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &ApplyBudgetReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryBudgetReceiptResponse> {
-        fn prepare(request: &ApplyBudgetReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/budget/");
-            target.segment("out_budget_no", &request.out_budget_no)?;
-            target.literal("/electronic-receipts");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_BUDGET_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_budget_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -145,21 +116,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &ApplyCharityBudgetRequest,
     ) -> crate::runtime::Call<'a, ApplyCharityBudgetResponse> {
-        fn prepare(request: &ApplyCharityBudgetRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/charity-budget");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_CHARITY_BUDGET,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_charity_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -190,23 +149,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &QueryCharityBudgetRequest,
     ) -> crate::runtime::Call<'a, ApplyCharityBudgetResponse> {
-        fn prepare(request: &QueryCharityBudgetRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/charity-budget/");
-            target.segment("out_budget_no", &request.out_budget_no)?;
-            target.query("sponsor_mchid", &request.sponsor_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CHARITY_BUDGET,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_charity_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -237,23 +182,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &UnlockCharityBudgetRequest,
     ) -> crate::runtime::Call<'a, UnlockCharityBudgetResponse> {
-        fn prepare(request: &UnlockCharityBudgetRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/charity-budget/");
-            target.segment("out_budget_no", &request.out_budget_no)?;
-            target.literal("/unlock");
-            Ok(ApiRequest {
-                operation: &operations::UNLOCK_CHARITY_BUDGET,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unlock_charity_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -284,21 +215,9 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &CreateCharityTransferRequest,
     ) -> crate::runtime::Call<'a, CreateCharityTransferResponse> {
-        fn prepare(request: &CreateCharityTransferRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/charity-transfer-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CHARITY_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_charity_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -329,28 +248,130 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         &self,
         request: &QueryCharityTransferRequest,
     ) -> crate::runtime::Call<'a, CreateCharityTransferResponse> {
-        fn prepare(request: &QueryCharityTransferRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/",
-                );
-            target.segment("out_transfer_no", &request.out_transfer_no)?;
-            target.query("sponsor_mchid", &request.sponsor_mchid);
-            target.query("out_budget_no", &request.out_budget_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CHARITY_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_charity_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`CharityClient::query_budget_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_budget_receipt(
+    request: &QueryBudgetReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/budget/");
+    target.segment("out_budget_no", &request.out_budget_no)?;
+    target.literal("/electronic-receipts");
+    target.query("accept_id", &request.accept_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BUDGET_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::apply_budget_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_budget_receipt(
+    request: &ApplyBudgetReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/budget/");
+    target.segment("out_budget_no", &request.out_budget_no)?;
+    target.literal("/electronic-receipts");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_BUDGET_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::apply_charity_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_charity_budget(
+    request: &ApplyCharityBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/charity-budget");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_CHARITY_BUDGET,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::query_charity_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_charity_budget(
+    request: &QueryCharityBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/charity-budget/");
+    target.segment("out_budget_no", &request.out_budget_no)?;
+    target.query("sponsor_mchid", &request.sponsor_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CHARITY_BUDGET,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::unlock_charity_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unlock_charity_budget(
+    request: &UnlockCharityBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/charity-budget/");
+    target.segment("out_budget_no", &request.out_budget_no)?;
+    target.literal("/unlock");
+    Ok(ApiRequest {
+        operation: &operations::UNLOCK_CHARITY_BUDGET,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::create_charity_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_charity_transfer(
+    request: &CreateCharityTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/charity-transfer-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CHARITY_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CharityClient::query_charity_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_charity_transfer(
+    request: &QueryCharityTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/",
+        );
+    target.segment("out_transfer_no", &request.out_transfer_no)?;
+    target.query("sponsor_mchid", &request.sponsor_mchid);
+    target.query("out_budget_no", &request.out_budget_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CHARITY_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

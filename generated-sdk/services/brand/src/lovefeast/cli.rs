@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 爱心餐 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -23,8 +23,10 @@ fn query_brand(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::LovefeastClient::new(client).query_brand(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_brand(&request),
+        crate::runtime::dispatch::show::<super::BrandEntity>,
     )
 }
 /// `list_user_orders`: 查询用户捐赠单列表
@@ -35,8 +37,10 @@ fn list_user_orders(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::LovefeastClient::new(client).list_user_orders(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_user_orders(&request),
+        crate::runtime::dispatch::show::<super::OrdersListByUserResponse>,
     )
 }
 /// `query_user_order`: 查询用户捐赠单详情
@@ -47,7 +51,9 @@ fn query_user_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::LovefeastClient::new(client).query_user_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_order(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }

@@ -43,22 +43,9 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         &self,
         request: &QueryBrandRequest,
     ) -> crate::runtime::Call<'a, BrandEntity> {
-        fn prepare(request: &QueryBrandRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/lovefeast/brands/");
-            target.segment("brand_id", &request.brand_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BRAND,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_brand(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -89,28 +76,9 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         &self,
         request: &ListUserOrdersRequest,
     ) -> crate::runtime::Call<'a, OrdersListByUserResponse> {
-        fn prepare(request: &ListUserOrdersRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/lovefeast/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/orders/brand-id/");
-            target.segment("brand_id", &request.brand_id)?;
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_USER_ORDERS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_user_orders(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -141,25 +109,66 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         &self,
         request: &QueryUserOrderRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &QueryUserOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/lovefeast/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/orders/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`LovefeastClient::query_brand`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_brand(
+    request: &QueryBrandRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/lovefeast/brands/");
+    target.segment("brand_id", &request.brand_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BRAND,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`LovefeastClient::list_user_orders`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_user_orders(
+    request: &ListUserOrdersRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/lovefeast/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/orders/brand-id/");
+    target.segment("brand_id", &request.brand_id)?;
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_USER_ORDERS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`LovefeastClient::query_user_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_order(
+    request: &QueryUserOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/lovefeast/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/orders/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 会员卡 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -54,8 +54,10 @@ fn list_activities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).list_activities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_activities(&request),
+        crate::runtime::dispatch::show::<super::ListActivitiesResponse>,
     )
 }
 /// `create_activity`: 创建活动API
@@ -66,8 +68,10 @@ fn create_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).create_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_activity(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `query_activity`: 查询活动详情API
@@ -78,8 +82,10 @@ fn query_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).query_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_activity(&request),
+        crate::runtime::dispatch::show::<super::QueryActivityResponse>,
     )
 }
 /// `terminate_activity`: 终止活动API
@@ -90,8 +96,10 @@ fn terminate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).terminate_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_activity(&request),
+        crate::runtime::dispatch::show::<super::TerminateActivityResponse>,
     )
 }
 /// `query_activate_information`: 获取用户信息（跳转型激活）API
@@ -105,8 +113,10 @@ fn query_activate_information(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).query_activate_information(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_activate_information(&request),
+        crate::runtime::dispatch::show::<super::QueryActivateInformationResponse>,
     )
 }
 /// `query_callback`: 查询回调地址API
@@ -117,8 +127,10 @@ fn query_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).query_callback(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_callback(&request),
+        crate::runtime::dispatch::show::<super::QueryCallbackResponse>,
     )
 }
 /// `set_callback`: 设置回调地址API
@@ -129,8 +141,10 @@ fn set_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).set_callback(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_callback(&request),
+        crate::runtime::dispatch::show::<super::QueryCallbackResponse>,
     )
 }
 /// `list_cards`: 查询会员卡模板列表API
@@ -141,8 +155,10 @@ fn list_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).list_cards(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_cards(&request),
+        crate::runtime::dispatch::show::<super::ListCardsResponse>,
     )
 }
 /// `create_card`: 创建会员卡模板API
@@ -153,8 +169,10 @@ fn create_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).create_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_card(&request),
+        crate::runtime::dispatch::show::<super::ListCardsData>,
     )
 }
 /// `delete_card`: 删除会员卡模板API
@@ -165,8 +183,10 @@ fn delete_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).delete_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_card`: 查询会员卡模板信息API
@@ -177,8 +197,10 @@ fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).query_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_card(&request),
+        crate::runtime::dispatch::show::<super::ListCardsData>,
     )
 }
 /// `update_card`: 修改会员卡模板信息API
@@ -189,8 +211,10 @@ fn update_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).update_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `deposit_codes`: 导入会员Code API
@@ -201,8 +225,10 @@ fn deposit_codes(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).deposit_codes(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deposit_codes(&request),
+        crate::runtime::dispatch::show::<super::DepositCodesResponse>,
     )
 }
 /// `query_user_card`: 查询用户会员卡信息API
@@ -213,8 +239,10 @@ fn query_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).query_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_card(&request),
+        crate::runtime::dispatch::show::<super::QueryUserCardResponse>,
     )
 }
 /// `update_user_card`: 修改用户会员卡信息API
@@ -225,8 +253,10 @@ fn update_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).update_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_user_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `activate_user_card`: 激活会员卡（跳转型激活）API
@@ -237,8 +267,10 @@ fn activate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).activate_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_activate_user_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `commit_bonus`: 设置支付后展示的积分到账API
@@ -249,8 +281,10 @@ fn commit_bonus(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).commit_bonus(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_commit_bonus(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `prepare_bonus`: 支付结果页展示会员积分API
@@ -261,8 +295,10 @@ fn prepare_bonus(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).prepare_bonus(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_prepare_bonus(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `set_user_card_rights`: 设置会员权益API
@@ -273,8 +309,10 @@ fn set_user_card_rights(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).set_user_card_rights(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_user_card_rights(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `set_service_module_data`: 设置会员服务项用户信息
@@ -285,8 +323,10 @@ fn set_service_module_data(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).set_service_module_data(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_service_module_data(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `invalidate_user_card`: 作废用户会员卡API
@@ -297,8 +337,10 @@ fn invalidate_user_card(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).invalidate_user_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_invalidate_user_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `decrypt_code`: 加密code解码（跳转型激活）API
@@ -309,8 +351,10 @@ fn decrypt_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).decrypt_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_decrypt_code(&request),
+        crate::runtime::dispatch::show::<super::DecryptCodeResponse>,
     )
 }
 /// `create_permission_token`: 商户预授权
@@ -321,8 +365,10 @@ fn create_permission_token(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).create_permission_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_permission_token(&request),
+        crate::runtime::dispatch::show::<super::CreatePermissionTokenResponse>,
     )
 }
 /// `import_user_cards_by_phone`: 根据手机号导入用户会员卡API
@@ -336,8 +382,10 @@ fn import_user_cards_by_phone(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).import_user_cards_by_phone(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_user_cards_by_phone(&request),
+        crate::runtime::dispatch::show::<super::DecryptCodeResponse>,
     )
 }
 /// `create_card_qrcode`: 创建会员卡二维码API
@@ -348,8 +396,10 @@ fn create_card_qrcode(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).create_card_qrcode(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_card_qrcode(&request),
+        crate::runtime::dispatch::show::<super::CreateCardQrcodeResponse>,
     )
 }
 /// `set_card_rights`: 设置会员卡模板权益项API
@@ -360,8 +410,10 @@ fn set_card_rights(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).set_card_rights(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_card_rights(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `add_service_module`: 添加会员卡服务项
@@ -372,8 +424,10 @@ fn add_service_module(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).add_service_module(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_service_module(&request),
+        crate::runtime::dispatch::show::<super::AddServiceModuleResponse>,
     )
 }
 /// `delete_service_module`: 移除会员卡服务项
@@ -384,8 +438,10 @@ fn delete_service_module(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).delete_service_module(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_service_module(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `update_service_module`: 修改会员卡服务项
@@ -396,8 +452,10 @@ fn update_service_module(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).update_service_module(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_service_module(&request),
+        crate::runtime::dispatch::show::<super::AddServiceModuleResponse>,
     )
 }
 /// `upgrade_card`: 老会员卡模板升级API
@@ -408,8 +466,10 @@ fn upgrade_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).upgrade_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upgrade_card(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `import_user_cards_by_openid`: 根据openid导入用户会员卡API
@@ -423,8 +483,10 @@ fn import_user_cards_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).import_user_cards_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_user_cards_by_openid(&request),
+        crate::runtime::dispatch::show::<super::DecryptCodeResponse>,
     )
 }
 /// `import_phone_number_members`: 导入加密手机号提醒会员领卡API
@@ -438,8 +500,10 @@ fn import_phone_number_members(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MembercardClient::new(client).import_phone_number_members(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_phone_number_members(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `search_phone_number_member`: 通过加密手机号查询会员领卡状态API
@@ -453,8 +517,10 @@ fn search_phone_number_member(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).search_phone_number_member(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_search_phone_number_member(&request),
+        crate::runtime::dispatch::show::<super::SearchPhoneNumberMemberResponse>,
     )
 }
 /// `list_user_cards`: 查询用户在品牌下所有会员卡API
@@ -465,7 +531,9 @@ fn list_user_cards(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MembercardClient::new(client).list_user_cards(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_user_cards(&request),
+        crate::runtime::dispatch::show::<super::ListUserCardsResponse>,
     )
 }

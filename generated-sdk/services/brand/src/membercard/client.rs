@@ -61,34 +61,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ListActivitiesRequest,
     ) -> crate::runtime::Call<'a, ListActivitiesResponse> {
-        fn prepare(request: &ListActivitiesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-activity/activities");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("activity_type", request.activity_type.as_str());
-            if let Some(value) = &request.card_id {
-                target.query("card_id", value);
-            }
-            if let Some(value) = &request.activity_status {
-                target.query("activity_status", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_ACTIVITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_activities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -119,21 +94,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &CreateActivityRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &CreateActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-activity/activities");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -164,22 +127,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &QueryActivityRequest,
     ) -> crate::runtime::Call<'a, QueryActivityResponse> {
-        fn prepare(request: &QueryActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-activity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ACTIVITY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -210,23 +160,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &TerminateActivityRequest,
     ) -> crate::runtime::Call<'a, TerminateActivityResponse> {
-        fn prepare(request: &TerminateActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-activity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_ACTIVITY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -257,24 +193,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &QueryActivateInformationRequest,
     ) -> crate::runtime::Call<'a, QueryActivateInformationResponse> {
-        fn prepare(
-            request: &QueryActivateInformationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/activate-informations/");
-            target.segment("activate_ticket", &request.activate_ticket)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ACTIVATE_INFORMATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_activate_information(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -305,21 +226,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &QueryCallbackRequest,
     ) -> crate::runtime::Call<'a, QueryCallbackResponse> {
-        fn prepare(request: &QueryCallbackRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/callback");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CALLBACK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_callback(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -350,21 +259,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &SetCallbackRequest,
     ) -> crate::runtime::Call<'a, QueryCallbackResponse> {
-        fn prepare(request: &SetCallbackRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/callback");
-            Ok(ApiRequest {
-                operation: &operations::SET_CALLBACK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_callback(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -395,29 +292,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ListCardsRequest,
     ) -> crate::runtime::Call<'a, ListCardsResponse> {
-        fn prepare(request: &ListCardsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards");
-            if let Some(value) = &request.brand_id {
-                target.query("brand_id", value);
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_CARDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_cards(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -448,21 +325,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &CreateCardRequest,
     ) -> crate::runtime::Call<'a, ListCardsData> {
-        fn prepare(request: &CreateCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -493,22 +358,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &DeleteCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DeleteCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            Ok(ApiRequest {
-                operation: &operations::DELETE_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -539,22 +391,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &QueryCardRequest,
     ) -> crate::runtime::Call<'a, ListCardsData> {
-        fn prepare(request: &QueryCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -585,22 +424,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &UpdateCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpdateCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -631,23 +457,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &DepositCodesRequest,
     ) -> crate::runtime::Call<'a, DepositCodesResponse> {
-        fn prepare(request: &DepositCodesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/deposit");
-            Ok(ApiRequest {
-                operation: &operations::DEPOSIT_CODES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deposit_codes(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -678,24 +490,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &QueryUserCardRequest,
     ) -> crate::runtime::Call<'a, QueryUserCardResponse> {
-        fn prepare(request: &QueryUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -726,24 +523,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &UpdateUserCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpdateUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_user_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -774,25 +556,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ActivateUserCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ActivateUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/activate");
-            Ok(ApiRequest {
-                operation: &operations::ACTIVATE_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_activate_user_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -823,25 +589,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &CommitBonusRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CommitBonusRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/bonus/commit");
-            Ok(ApiRequest {
-                operation: &operations::COMMIT_BONUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_commit_bonus(request),
             crate::runtime::decode_empty,
         )
     }
@@ -872,25 +622,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &PrepareBonusRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &PrepareBonusRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/bonus/prepare");
-            Ok(ApiRequest {
-                operation: &operations::PREPARE_BONUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_prepare_bonus(request),
             crate::runtime::decode_empty,
         )
     }
@@ -921,25 +655,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &SetUserCardRightsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SetUserCardRightsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/rights");
-            Ok(ApiRequest {
-                operation: &operations::SET_USER_CARD_RIGHTS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_user_card_rights(request),
             crate::runtime::decode_empty,
         )
     }
@@ -970,25 +688,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &SetServiceModuleDataRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SetServiceModuleDataRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/set-service-module-data");
-            Ok(ApiRequest {
-                operation: &operations::SET_SERVICE_MODULE_DATA,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_service_module_data(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1019,25 +721,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &InvalidateUserCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &InvalidateUserCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/codes/");
-            target.segment("code", &request.code)?;
-            target.literal("/unavailable");
-            Ok(ApiRequest {
-                operation: &operations::INVALIDATE_USER_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_invalidate_user_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1068,24 +754,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &DecryptCodeRequest,
     ) -> crate::runtime::Call<'a, DecryptCodeResponse> {
-        fn prepare(request: &DecryptCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/decrypt-code");
-            target.query("encrypt_code", &request.encrypt_code);
-            Ok(ApiRequest {
-                operation: &operations::DECRYPT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_decrypt_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1116,23 +787,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &CreatePermissionTokenRequest,
     ) -> crate::runtime::Call<'a, CreatePermissionTokenResponse> {
-        fn prepare(request: &CreatePermissionTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/permission-tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PERMISSION_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_permission_token(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1163,25 +820,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ImportUserCardsByPhoneRequest,
     ) -> crate::runtime::Call<'a, DecryptCodeResponse> {
-        fn prepare(
-            request: &ImportUserCardsByPhoneRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/phone-membercard/import");
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_import_user_cards_by_phone(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1212,23 +853,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &CreateCardQrcodeRequest,
     ) -> crate::runtime::Call<'a, CreateCardQrcodeResponse> {
-        fn prepare(request: &CreateCardQrcodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/qrcode");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CARD_QRCODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_card_qrcode(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1259,23 +886,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &SetCardRightsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SetCardRightsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/rights");
-            Ok(ApiRequest {
-                operation: &operations::SET_CARD_RIGHTS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_card_rights(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1306,23 +919,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &AddServiceModuleRequest,
     ) -> crate::runtime::Call<'a, AddServiceModuleResponse> {
-        fn prepare(request: &AddServiceModuleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/service-modules");
-            Ok(ApiRequest {
-                operation: &operations::ADD_SERVICE_MODULE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_service_module(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1353,24 +952,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &DeleteServiceModuleRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DeleteServiceModuleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/service-modules/");
-            target.segment("service_module_id", &request.service_module_id)?;
-            Ok(ApiRequest {
-                operation: &operations::DELETE_SERVICE_MODULE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_service_module(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1401,24 +985,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &UpdateServiceModuleRequest,
     ) -> crate::runtime::Call<'a, AddServiceModuleResponse> {
-        fn prepare(request: &UpdateServiceModuleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/service-modules/");
-            target.segment("service_module_id", &request.service_module_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_SERVICE_MODULE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_service_module(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1449,23 +1018,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &UpgradeCardRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpgradeCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/upgrade");
-            Ok(ApiRequest {
-                operation: &operations::UPGRADE_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upgrade_card(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1496,25 +1051,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ImportUserCardsByOpenidRequest,
     ) -> crate::runtime::Call<'a, DecryptCodeResponse> {
-        fn prepare(
-            request: &ImportUserCardsByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/cards/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/users/import");
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_import_user_cards_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1545,23 +1084,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ImportPhoneNumberMembersRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &ImportPhoneNumberMembersRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/phonenumber-member/import");
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_PHONE_NUMBER_MEMBERS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_import_phone_number_members(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1592,25 +1117,9 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &SearchPhoneNumberMemberRequest,
     ) -> crate::runtime::Call<'a, SearchPhoneNumberMemberResponse> {
-        fn prepare(
-            request: &SearchPhoneNumberMemberRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/phonenumber-member/search");
-            target.query("card_id", &request.card_id);
-            target.query("encrypted_phone_number", &request.encrypted_phone_number);
-            Ok(ApiRequest {
-                operation: &operations::SEARCH_PHONE_NUMBER_MEMBER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_search_phone_number_member(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1641,28 +1150,611 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         &self,
         request: &ListUserCardsRequest,
     ) -> crate::runtime::Call<'a, ListUserCardsResponse> {
-        fn prepare(request: &ListUserCardsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/membercard-open/user/cards");
-            target.query("openid", &request.openid);
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_USER_CARDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_user_cards(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`MembercardClient::list_activities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_activities(
+    request: &ListActivitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-activity/activities");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("activity_type", request.activity_type.as_str());
+    if let Some(value) = &request.card_id {
+        target.query("card_id", value);
+    }
+    if let Some(value) = &request.activity_status {
+        target.query("activity_status", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_ACTIVITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::create_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_activity(
+    request: &CreateActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-activity/activities");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::query_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_activity(
+    request: &QueryActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-activity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ACTIVITY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::terminate_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_activity(
+    request: &TerminateActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-activity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_ACTIVITY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::query_activate_information`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_activate_information(
+    request: &QueryActivateInformationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/activate-informations/");
+    target.segment("activate_ticket", &request.activate_ticket)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ACTIVATE_INFORMATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::query_callback`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_callback(
+    request: &QueryCallbackRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/callback");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CALLBACK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::set_callback`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_callback(
+    request: &SetCallbackRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/callback");
+    Ok(ApiRequest {
+        operation: &operations::SET_CALLBACK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::list_cards`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_cards(
+    request: &ListCardsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards");
+    if let Some(value) = &request.brand_id {
+        target.query("brand_id", value);
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_CARDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::create_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_card(
+    request: &CreateCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::delete_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_card(
+    request: &DeleteCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    Ok(ApiRequest {
+        operation: &operations::DELETE_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::query_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_card(
+    request: &QueryCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::update_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_card(
+    request: &UpdateCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::deposit_codes`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deposit_codes(
+    request: &DepositCodesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/deposit");
+    Ok(ApiRequest {
+        operation: &operations::DEPOSIT_CODES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::query_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_card(
+    request: &QueryUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::update_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_user_card(
+    request: &UpdateUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::activate_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_activate_user_card(
+    request: &ActivateUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/activate");
+    Ok(ApiRequest {
+        operation: &operations::ACTIVATE_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::commit_bonus`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_commit_bonus(
+    request: &CommitBonusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/bonus/commit");
+    Ok(ApiRequest {
+        operation: &operations::COMMIT_BONUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::prepare_bonus`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_prepare_bonus(
+    request: &PrepareBonusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/bonus/prepare");
+    Ok(ApiRequest {
+        operation: &operations::PREPARE_BONUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::set_user_card_rights`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_user_card_rights(
+    request: &SetUserCardRightsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/rights");
+    Ok(ApiRequest {
+        operation: &operations::SET_USER_CARD_RIGHTS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::set_service_module_data`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_service_module_data(
+    request: &SetServiceModuleDataRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/set-service-module-data");
+    Ok(ApiRequest {
+        operation: &operations::SET_SERVICE_MODULE_DATA,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::invalidate_user_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_invalidate_user_card(
+    request: &InvalidateUserCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/codes/");
+    target.segment("code", &request.code)?;
+    target.literal("/unavailable");
+    Ok(ApiRequest {
+        operation: &operations::INVALIDATE_USER_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::decrypt_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_decrypt_code(
+    request: &DecryptCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/decrypt-code");
+    target.query("encrypt_code", &request.encrypt_code);
+    Ok(ApiRequest {
+        operation: &operations::DECRYPT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::create_permission_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_permission_token(
+    request: &CreatePermissionTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/permission-tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PERMISSION_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::import_user_cards_by_phone`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_user_cards_by_phone(
+    request: &ImportUserCardsByPhoneRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/phone-membercard/import");
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::create_card_qrcode`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_card_qrcode(
+    request: &CreateCardQrcodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/qrcode");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CARD_QRCODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::set_card_rights`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_card_rights(
+    request: &SetCardRightsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/rights");
+    Ok(ApiRequest {
+        operation: &operations::SET_CARD_RIGHTS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::add_service_module`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_service_module(
+    request: &AddServiceModuleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/service-modules");
+    Ok(ApiRequest {
+        operation: &operations::ADD_SERVICE_MODULE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::delete_service_module`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_service_module(
+    request: &DeleteServiceModuleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/service-modules/");
+    target.segment("service_module_id", &request.service_module_id)?;
+    Ok(ApiRequest {
+        operation: &operations::DELETE_SERVICE_MODULE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::update_service_module`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_service_module(
+    request: &UpdateServiceModuleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/service-modules/");
+    target.segment("service_module_id", &request.service_module_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_SERVICE_MODULE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::upgrade_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upgrade_card(
+    request: &UpgradeCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/upgrade");
+    Ok(ApiRequest {
+        operation: &operations::UPGRADE_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::import_user_cards_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_user_cards_by_openid(
+    request: &ImportUserCardsByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/cards/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/users/import");
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::import_phone_number_members`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_phone_number_members(
+    request: &ImportPhoneNumberMembersRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/phonenumber-member/import");
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_PHONE_NUMBER_MEMBERS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::search_phone_number_member`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_search_phone_number_member(
+    request: &SearchPhoneNumberMemberRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/phonenumber-member/search");
+    target.query("card_id", &request.card_id);
+    target.query("encrypted_phone_number", &request.encrypted_phone_number);
+    Ok(ApiRequest {
+        operation: &operations::SEARCH_PHONE_NUMBER_MEMBER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MembercardClient::list_user_cards`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_user_cards(
+    request: &ListUserCardsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/membercard-open/user/cards");
+    target.query("openid", &request.openid);
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_USER_CARDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

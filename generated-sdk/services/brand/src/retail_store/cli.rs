@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 品牌小店营销 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -32,8 +32,10 @@ fn list_acts_by_area(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).list_acts_by_area(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_acts_by_area(&request),
+        crate::runtime::dispatch::show::<super::ListActsByAreaResponse>,
     )
 }
 /// `apply_activity`: 门店报名品牌加价购活动
@@ -44,8 +46,10 @@ fn apply_activity(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).apply_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_activity(&request),
+        crate::runtime::dispatch::show::<super::ApplyActivityResponse>,
     )
 }
 /// `lock_qualification`: 锁定品牌加价购活动资格
@@ -56,8 +60,10 @@ fn lock_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).lock_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_lock_qualification(&request),
+        crate::runtime::dispatch::show::<super::LockQualificationResponse>,
     )
 }
 /// `unlock_qualification`: 解锁品牌加价购活动资格
@@ -68,8 +74,10 @@ fn unlock_qualification(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).unlock_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unlock_qualification(&request),
+        crate::runtime::dispatch::show::<super::LockQualificationResponse>,
     )
 }
 /// `delete_representative`: 删除零售小店活动业务代理
@@ -80,8 +88,10 @@ fn delete_representative(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).delete_representative(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_representative(&request),
+        crate::runtime::dispatch::show::<super::DeleteRepresentativeResponse>,
     )
 }
 /// `add_representative`: 添加零售小店活动业务代理
@@ -92,8 +102,10 @@ fn add_representative(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).add_representative(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_representative(&request),
+        crate::runtime::dispatch::show::<super::AddRepresentativesResponse>,
     )
 }
 /// `list_representative`: 查询零售小店活动业务代理
@@ -104,8 +116,10 @@ fn list_representative(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).list_representative(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_representative(&request),
+        crate::runtime::dispatch::show::<super::ListRepresentativeResponse>,
     )
 }
 /// `create_materials`: 生成小店活动物料码
@@ -116,8 +130,10 @@ fn create_materials(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).create_materials(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_materials(&request),
+        crate::runtime::dispatch::show::<super::Materials>,
     )
 }
 /// `delete_stores`: 删除小店活动门店
@@ -128,8 +144,10 @@ fn delete_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).delete_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_stores(&request),
+        crate::runtime::dispatch::show::<super::DeleteStoresResponse>,
     )
 }
 /// `list_store`: 查询小店活动门店列表
@@ -140,8 +158,10 @@ fn list_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).list_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_store(&request),
+        crate::runtime::dispatch::show::<super::ListStoreResponse>,
     )
 }
 /// `add_stores`: 添加小店活动门店
@@ -152,8 +172,10 @@ fn add_stores(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).add_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_stores(&request),
+        crate::runtime::dispatch::show::<super::AddStoresResponse>,
     )
 }
 /// `query_store`: 查询小店活动门店详情
@@ -164,7 +186,9 @@ fn query_store(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RetailStoreClient::new(client).query_store(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_store(&request),
+        crate::runtime::dispatch::show::<super::Stores>,
     )
 }

@@ -53,24 +53,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &ListActsByAreaRequest,
     ) -> crate::runtime::Call<'a, ListActsByAreaResponse> {
-        fn prepare(request: &ListActsByAreaRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/activities");
-            target.query("city_id", &request.city_id);
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_ACTS_BY_AREA,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_acts_by_area(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -101,23 +86,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &ApplyActivityRequest,
     ) -> crate::runtime::Call<'a, ApplyActivityResponse> {
-        fn prepare(request: &ApplyActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/activity/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -148,21 +119,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &LockQualificationRequest,
     ) -> crate::runtime::Call<'a, LockQualificationResponse> {
-        fn prepare(request: &LockQualificationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/qualification/lock");
-            Ok(ApiRequest {
-                operation: &operations::LOCK_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_lock_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -193,21 +152,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &UnlockQualificationRequest,
     ) -> crate::runtime::Call<'a, LockQualificationResponse> {
-        fn prepare(request: &UnlockQualificationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/qualification/unlock");
-            Ok(ApiRequest {
-                operation: &operations::UNLOCK_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unlock_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -238,23 +185,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &DeleteRepresentativeRequest,
     ) -> crate::runtime::Call<'a, DeleteRepresentativeResponse> {
-        fn prepare(request: &DeleteRepresentativeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/representative");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_REPRESENTATIVE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_representative(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -285,23 +218,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &AddRepresentativeRequest,
     ) -> crate::runtime::Call<'a, AddRepresentativesResponse> {
-        fn prepare(request: &AddRepresentativeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/representative");
-            Ok(ApiRequest {
-                operation: &operations::ADD_REPRESENTATIVE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_representative(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -332,25 +251,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &ListRepresentativeRequest,
     ) -> crate::runtime::Call<'a, ListRepresentativeResponse> {
-        fn prepare(request: &ListRepresentativeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/representatives");
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_REPRESENTATIVE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_representative(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -381,23 +284,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &CreateMaterialsRequest,
     ) -> crate::runtime::Call<'a, Materials> {
-        fn prepare(request: &CreateMaterialsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/materials");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_MATERIALS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_materials(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -428,23 +317,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &DeleteStoresRequest,
     ) -> crate::runtime::Call<'a, DeleteStoresResponse> {
-        fn prepare(request: &DeleteStoresRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/stores");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -475,25 +350,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &ListStoreRequest,
     ) -> crate::runtime::Call<'a, ListStoreResponse> {
-        fn prepare(request: &ListStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/stores");
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_STORE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_store(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -524,23 +383,9 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &AddStoresRequest,
     ) -> crate::runtime::Call<'a, AddStoresResponse> {
-        fn prepare(request: &AddStoresRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/stores");
-            Ok(ApiRequest {
-                operation: &operations::ADD_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -571,25 +416,216 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         &self,
         request: &QueryStoreRequest,
     ) -> crate::runtime::Call<'a, Stores> {
-        fn prepare(request: &QueryStoreRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/stores/");
-            target.segment("store_code", &request.store_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STORE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_store(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`RetailStoreClient::list_acts_by_area`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_acts_by_area(
+    request: &ListActsByAreaRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/activities");
+    target.query("city_id", &request.city_id);
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_ACTS_BY_AREA,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::apply_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_activity(
+    request: &ApplyActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/activity/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::lock_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_lock_qualification(
+    request: &LockQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/qualification/lock");
+    Ok(ApiRequest {
+        operation: &operations::LOCK_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::unlock_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unlock_qualification(
+    request: &UnlockQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/qualification/unlock");
+    Ok(ApiRequest {
+        operation: &operations::UNLOCK_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::delete_representative`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_representative(
+    request: &DeleteRepresentativeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/representative");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_REPRESENTATIVE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::add_representative`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_representative(
+    request: &AddRepresentativeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/representative");
+    Ok(ApiRequest {
+        operation: &operations::ADD_REPRESENTATIVE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::list_representative`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_representative(
+    request: &ListRepresentativeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/representatives");
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_REPRESENTATIVE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::create_materials`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_materials(
+    request: &CreateMaterialsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/materials");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_MATERIALS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::delete_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_stores(
+    request: &DeleteStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/stores");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::list_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_store(
+    request: &ListStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/stores");
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_STORE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::add_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_stores(
+    request: &AddStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/stores");
+    Ok(ApiRequest {
+        operation: &operations::ADD_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RetailStoreClient::query_store`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_store(
+    request: &QueryStoreRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/goods-subsidy-activity/retail-store-act/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/stores/");
+    target.segment("store_code", &request.store_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STORE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·进件 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -28,8 +28,10 @@ fn create_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client).create_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_applyment(&request),
+        crate::runtime::dispatch::show::<super::CreateApplymentResponse>,
     )
 }
 /// `query_applyment_by_out_request_no`: 通过业务申请编号查询申请状态
@@ -43,9 +45,10 @@ fn query_applyment_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client)
-            .query_applyment_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_applyment_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<super::QueryApplymentByOutRequestNoResponse>,
     )
 }
 /// `revoke_applyment_by_out_request_no`: 撤销申请单-使用业务申请编号
@@ -59,9 +62,10 @@ fn revoke_applyment_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client)
-            .revoke_applyment_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_applyment_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<super::CreateApplymentResponse>,
     )
 }
 /// `submit_account_hosting_applyment`: 提交申请单
@@ -75,9 +79,10 @@ fn submit_account_hosting_applyment(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client)
-            .submit_account_hosting_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_account_hosting_applyment(&request),
+        crate::runtime::dispatch::show::<super::CreateApplymentResponse>,
     )
 }
 /// `submit_sign_verify_info`: 平台代理签约核身
@@ -88,8 +93,10 @@ fn submit_sign_verify_info(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client).submit_sign_verify_info(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_sign_verify_info(&request),
+        crate::runtime::dispatch::show::<super::SubmitSignVerifyInfoResponse>,
     )
 }
 /// `query_applyment_by_id`: 通过申请单ID查询申请状态
@@ -100,8 +107,10 @@ fn query_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client).query_applyment_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_applyment_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryApplymentByIdResponse>,
     )
 }
 /// `revoke_applyment_by_id`: 撤销申请单-使用申请单号
@@ -112,8 +121,10 @@ fn revoke_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client).revoke_applyment_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_applyment_by_id(&request),
+        crate::runtime::dispatch::show::<super::CreateApplymentResponse>,
     )
 }
 /// `list_subject_sub_merchants`: 查询指定主体子商户列表
@@ -127,7 +138,9 @@ fn list_subject_sub_merchants(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceApplymentClient::new(client).list_subject_sub_merchants(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_subject_sub_merchants(&request),
+        crate::runtime::dispatch::show::<super::ListSubjectSubMerchantsResponse>,
     )
 }

@@ -54,21 +54,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &CreateApplymentRequest,
     ) -> crate::runtime::Call<'a, CreateApplymentResponse> {
-        fn prepare(request: &CreateApplymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -103,24 +91,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &QueryApplymentByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryApplymentByOutRequestNoResponse> {
-        fn prepare(
-            request: &QueryApplymentByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_APPLYMENT_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_applyment_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -151,25 +124,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &RevokeApplymentByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, CreateApplymentResponse> {
-        fn prepare(
-            request: &RevokeApplymentByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_APPLYMENT_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_applyment_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -200,23 +157,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &SubmitAccountHostingApplymentRequest,
     ) -> crate::runtime::Call<'a, CreateApplymentResponse> {
-        fn prepare(
-            request: &SubmitAccountHostingApplymentRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/submit-account-hosting-applyment");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_ACCOUNT_HOSTING_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_account_hosting_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -247,21 +190,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &SubmitSignVerifyInfoRequest,
     ) -> crate::runtime::Call<'a, SubmitSignVerifyInfoResponse> {
-        fn prepare(request: &SubmitSignVerifyInfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/submit-sign-verify-info");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_SIGN_VERIFY_INFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_sign_verify_info(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -296,22 +227,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &QueryApplymentByIdRequest,
     ) -> crate::runtime::Call<'a, QueryApplymentByIdResponse> {
-        fn prepare(request: &QueryApplymentByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_APPLYMENT_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_applyment_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -342,23 +260,9 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &RevokeApplymentByIdRequest,
     ) -> crate::runtime::Call<'a, CreateApplymentResponse> {
-        fn prepare(request: &RevokeApplymentByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/applyments/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_APPLYMENT_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_applyment_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -389,32 +293,144 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         &self,
         request: &ListSubjectSubMerchantsRequest,
     ) -> crate::runtime::Call<'a, ListSubjectSubMerchantsResponse> {
-        fn prepare(
-            request: &ListSubjectSubMerchantsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/subject-sub-merchants");
-            target.query("organization_type", request.organization_type.as_str());
-            target.query("cert_number", &request.cert_number);
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_SUBJECT_SUB_MERCHANTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_subject_sub_merchants(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceApplymentClient::create_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_applyment(
+    request: &CreateApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::query_applyment_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_applyment_by_out_request_no(
+    request: &QueryApplymentByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_APPLYMENT_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::revoke_applyment_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_applyment_by_out_request_no(
+    request: &RevokeApplymentByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_APPLYMENT_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::submit_account_hosting_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_account_hosting_applyment(
+    request: &SubmitAccountHostingApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/submit-account-hosting-applyment");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_ACCOUNT_HOSTING_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::submit_sign_verify_info`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_sign_verify_info(
+    request: &SubmitSignVerifyInfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/submit-sign-verify-info");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_SIGN_VERIFY_INFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::query_applyment_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_applyment_by_id(
+    request: &QueryApplymentByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_APPLYMENT_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::revoke_applyment_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_applyment_by_id(
+    request: &RevokeApplymentByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/applyments/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_APPLYMENT_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceApplymentClient::list_subject_sub_merchants`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_subject_sub_merchants(
+    request: &ListSubjectSubMerchantsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/subject-sub-merchants");
+    target.query("organization_type", request.organization_type.as_str());
+    target.query("cert_number", &request.cert_number);
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_SUBJECT_SUB_MERCHANTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·合单代扣 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -32,9 +32,10 @@ fn query_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client)
-            .query_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `terminate_contract_by_out_contract_code`: 商户协议号解约协议API
@@ -48,9 +49,12 @@ fn terminate_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client)
-            .terminate_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<
+            super::TerminateContractByOutContractCodeResponse,
+        >,
     )
 }
 /// `app_pre_entrust_sign`: APP方式预签约API
@@ -61,8 +65,10 @@ fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client).app_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignResponse>,
     )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序方式预签约API
@@ -76,9 +82,10 @@ fn miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client)
-            .miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignResponse>,
     )
 }
 /// `create_combine_papay_order`: 电商合单委托代扣支付API
@@ -92,9 +99,10 @@ fn create_combine_papay_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client)
-            .create_combine_papay_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_combine_papay_order(&request),
+        crate::runtime::dispatch::show::<super::CreateCombinePapayOrderResponse>,
     )
 }
 /// `query_combine_papay_order`: 电商合单委托代扣查询订单API
@@ -105,9 +113,10 @@ fn query_combine_papay_order(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceCombinePapayClient::new(client)
-            .query_combine_papay_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_combine_papay_order(&request),
+        crate::runtime::dispatch::show::<super::CreateCombinePapayOrderResponse>,
     )
 }
 /// `reverse_combine_papay_order`: 电商合单委托代扣撤销订单API
@@ -121,8 +130,9 @@ fn reverse_combine_papay_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::EcommerceCombinePapayClient::new(client)
-            .reverse_combine_papay_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_combine_papay_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -51,26 +51,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &QueryContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -101,27 +84,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &TerminateContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, TerminateContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &TerminateContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -152,21 +117,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &AppPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
-        fn prepare(request: &AppPreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/contracts/pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::APP_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -197,26 +150,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &MiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
-        fn prepare(
-            request: &MiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -247,23 +183,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &CreateCombinePapayOrderRequest,
     ) -> crate::runtime::Call<'a, CreateCombinePapayOrderResponse> {
-        fn prepare(
-            request: &CreateCombinePapayOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_COMBINE_PAPAY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_combine_papay_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -294,24 +216,9 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &QueryCombinePapayOrderRequest,
     ) -> crate::runtime::Call<'a, CreateCombinePapayOrderResponse> {
-        fn prepare(
-            request: &QueryCombinePapayOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/transactions/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMBINE_PAPAY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_combine_papay_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -342,26 +249,126 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         &self,
         request: &ReverseCombinePapayOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &ReverseCombinePapayOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/combine-papay/transactions/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_COMBINE_PAPAY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_combine_papay_order(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`EcommerceCombinePapayClient::query_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_out_contract_code(
+    request: &QueryContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::terminate_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_contract_by_out_contract_code(
+    request: &TerminateContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::app_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_pre_entrust_sign(
+    request: &AppPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/contracts/pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::APP_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_pre_entrust_sign(
+    request: &MiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program");
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::create_combine_papay_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_combine_papay_order(
+    request: &CreateCombinePapayOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_COMBINE_PAPAY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::query_combine_papay_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_combine_papay_order(
+    request: &QueryCombinePapayOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/transactions/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMBINE_PAPAY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceCombinePapayClient::reverse_combine_papay_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_combine_papay_order(
+    request: &ReverseCombinePapayOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/combine-papay/transactions/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_COMBINE_PAPAY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·余额、提现与注销 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -50,8 +50,10 @@ fn apply_cancel_withdraw(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).apply_cancel_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_cancel_withdraw(&request),
+        crate::runtime::dispatch::show::<super::ApplyCancelWithdrawResponse>,
     )
 }
 /// `query_cancel_withdraw_by_id`: 微信支付注销提现申请单号查询申请单状态
@@ -65,8 +67,10 @@ fn query_cancel_withdraw_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_cancel_withdraw_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_cancel_withdraw_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryCancelWithdrawByIdResponse>,
     )
 }
 /// `confirm_cancel`: 平台代商户确认注销
@@ -77,8 +81,10 @@ fn confirm_cancel(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).confirm_cancel(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_confirm_cancel(&request),
+        crate::runtime::dispatch::show::<super::ConfirmCancelResponse>,
     )
 }
 /// `query_cancel_withdraw_by_out_request_no`: 商户注销提现申请单号查询申请单状态
@@ -92,9 +98,10 @@ fn query_cancel_withdraw_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_cancel_withdraw_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_cancel_withdraw_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<super::QueryCancelWithdrawByIdResponse>,
     )
 }
 /// `validate_cancel`: 商户注销资格校验
@@ -105,8 +112,10 @@ fn validate_cancel(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).validate_cancel(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_validate_cancel(&request),
+        crate::runtime::dispatch::show::<super::ValidateCancelResponse>,
     )
 }
 /// `create_cancel_application`: 提交注销申请单
@@ -117,8 +126,10 @@ fn create_cancel_application(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).create_cancel_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_cancel_application(&request),
+        crate::runtime::dispatch::show::<super::CreateCancelApplicationResponse>,
     )
 }
 /// `upload_cancel_application_media`: 图片上传API
@@ -136,9 +147,10 @@ fn upload_cancel_application_media(
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .upload_cancel_application_media(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_cancel_application_media(&request, file),
+        crate::runtime::dispatch::show::<super::UploadCancelApplicationMediaResponse>,
     )
 }
 /// `query_cancel_application`: 查询注销单状态
@@ -149,8 +161,10 @@ fn query_cancel_application(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_cancel_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_cancel_application(&request),
+        crate::runtime::dispatch::show::<super::CreateCancelApplicationResponse>,
     )
 }
 /// `query_sub_merchant_balance`: 查询二级商户账户实时余额API
@@ -164,8 +178,10 @@ fn query_sub_merchant_balance(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_sub_merchant_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_balance(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantBalanceResponse>,
     )
 }
 /// `query_sub_merchant_day_end_balance`: 查询二级商户账户日终余额API
@@ -179,9 +195,10 @@ fn query_sub_merchant_day_end_balance(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_sub_merchant_day_end_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_day_end_balance(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantDayEndBalanceResponse>,
     )
 }
 /// `create_sub_merchant_withdraw`: 账户余额提现API
@@ -195,8 +212,10 @@ fn create_sub_merchant_withdraw(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).create_sub_merchant_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_sub_merchant_withdraw(&request),
+        crate::runtime::dispatch::show::<super::CreateSubMerchantWithdrawResponse>,
     )
 }
 /// `query_sub_merchant_withdraw_by_out_request_no`: 商户提现单号查询
@@ -210,9 +229,12 @@ fn query_sub_merchant_withdraw_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_sub_merchant_withdraw_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_withdraw_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<
+            super::QuerySubMerchantWithdrawByOutRequestNoResponse,
+        >,
     )
 }
 /// `query_sub_merchant_withdraw_by_id`: 微信支付提现单号查询
@@ -226,9 +248,12 @@ fn query_sub_merchant_withdraw_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_sub_merchant_withdraw_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_withdraw_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QuerySubMerchantWithdrawByOutRequestNoResponse,
+        >,
     )
 }
 /// `apply_cancelled_merchant_withdraw`: 提交已注销商户号可用余额提现申请单API
@@ -242,9 +267,10 @@ fn apply_cancelled_merchant_withdraw(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .apply_cancelled_merchant_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_cancelled_merchant_withdraw(&request),
+        crate::runtime::dispatch::show::<super::ApplyCancelWithdrawResponse>,
     )
 }
 /// `query_cancelled_merchant_withdraw_by_id`: 微信支付提现申请单号查询提现申请单状态API
@@ -258,9 +284,12 @@ fn query_cancelled_merchant_withdraw_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_cancelled_merchant_withdraw_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_cancelled_merchant_withdraw_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryCancelledMerchantWithdrawByIdResponse,
+        >,
     )
 }
 /// `query_cancelled_merchant_withdraw_by_out_request_no`: 商户提现申请单号查询提现申请单状态
@@ -274,9 +303,14 @@ fn query_cancelled_merchant_withdraw_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_cancelled_merchant_withdraw_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_cancelled_merchant_withdraw_by_out_request_no(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::QueryCancelledMerchantWithdrawByIdResponse,
+        >,
     )
 }
 /// `query_balance`: 查询账户实时余额API
@@ -287,8 +321,10 @@ fn query_balance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_balance(&request),
+        crate::runtime::dispatch::show::<super::QueryBalanceResponse>,
     )
 }
 /// `query_day_end_balance`: 查询账户日终余额API
@@ -299,8 +335,10 @@ fn query_day_end_balance(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_day_end_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_day_end_balance(&request),
+        crate::runtime::dispatch::show::<super::QueryBalanceResponse>,
     )
 }
 /// `create_withdraw`: 电商平台提现API
@@ -311,8 +349,10 @@ fn create_withdraw(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).create_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_withdraw(&request),
+        crate::runtime::dispatch::show::<super::CreateWithdrawResponse>,
     )
 }
 /// `download_withdraw_exception_file`: 按日下载提现异常文件API
@@ -326,9 +366,10 @@ fn download_withdraw_exception_file(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .download_withdraw_exception_file(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_withdraw_exception_file(&request),
+        crate::runtime::dispatch::show::<super::DownloadWithdrawExceptionFileResponse>,
     )
 }
 /// `query_withdraw_by_out_request_no`: 电商平台(商户提现单号查询)提现状态API
@@ -342,9 +383,10 @@ fn query_withdraw_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client)
-            .query_withdraw_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_withdraw_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<super::QueryWithdrawByOutRequestNoResponse>,
     )
 }
 /// `query_withdraw_by_id`: 电商平台(微信支付提现单号)查询提现状态API
@@ -355,7 +397,9 @@ fn query_withdraw_by_id(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceFundClient::new(client).query_withdraw_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_withdraw_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryWithdrawByOutRequestNoResponse>,
     )
 }

@@ -65,21 +65,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &ApplyCancelWithdrawRequest,
     ) -> crate::runtime::Call<'a, ApplyCancelWithdrawResponse> {
-        fn prepare(request: &ApplyCancelWithdrawRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/apply-cancel-withdraw");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_CANCEL_WITHDRAW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_cancel_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -110,24 +98,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryCancelWithdrawByIdRequest,
     ) -> crate::runtime::Call<'a, QueryCancelWithdrawByIdResponse> {
-        fn prepare(
-            request: &QueryCancelWithdrawByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/apply-cancel-withdraw/applyment-id/");
-            target.segment("applyment_id", &request.applyment_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CANCEL_WITHDRAW_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_cancel_withdraw_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -158,21 +131,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &ConfirmCancelRequest,
     ) -> crate::runtime::Call<'a, ConfirmCancelResponse> {
-        fn prepare(request: &ConfirmCancelRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/apply-cancel-withdraw/confirm");
-            Ok(ApiRequest {
-                operation: &operations::CONFIRM_CANCEL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_confirm_cancel(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -203,25 +164,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryCancelWithdrawByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryCancelWithdrawByIdResponse> {
-        fn prepare(
-            request: &QueryCancelWithdrawByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CANCEL_WITHDRAW_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_cancel_withdraw_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -253,23 +198,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &ValidateCancelRequest,
     ) -> crate::runtime::Call<'a, ValidateCancelResponse> {
-        fn prepare(request: &ValidateCancelRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::VALIDATE_CANCEL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_validate_cancel(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -311,23 +242,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &CreateCancelApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateCancelApplicationResponse> {
-        fn prepare(
-            request: &CreateCancelApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/cancel-applications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CANCEL_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_cancel_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -364,29 +281,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         request: &UploadCancelApplicationMediaRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadCancelApplicationMediaResponse> {
-        fn prepare(
-            request: &UploadCancelApplicationMediaRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/cancel-applications/media");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_CANCEL_APPLICATION_MEDIA,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_CANCEL_APPLICATION_MEDIA,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_cancel_application_media(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -418,24 +315,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryCancelApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateCancelApplicationResponse> {
-        fn prepare(
-            request: &QueryCancelApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/account/cancel-applications/out-apply-no/");
-            target.segment("out_apply_no", &request.out_apply_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CANCEL_APPLICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_cancel_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -470,27 +352,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QuerySubMerchantBalanceRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantBalanceResponse> {
-        fn prepare(
-            request: &QuerySubMerchantBalanceRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/fund/balance/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            if let Some(value) = &request.account_type {
-                target.query("account_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -525,28 +389,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QuerySubMerchantDayEndBalanceRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantDayEndBalanceResponse> {
-        fn prepare(
-            request: &QuerySubMerchantDayEndBalanceRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/fund/enddaybalance/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.query("date", &request.date);
-            if let Some(value) = &request.account_type {
-                target.query("account_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_DAY_END_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_day_end_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -588,23 +433,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &CreateSubMerchantWithdrawRequest,
     ) -> crate::runtime::Call<'a, CreateSubMerchantWithdrawResponse> {
-        fn prepare(
-            request: &CreateSubMerchantWithdrawRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/fund/withdraw");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SUB_MERCHANT_WITHDRAW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_sub_merchant_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -645,25 +476,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QuerySubMerchantWithdrawByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantWithdrawByOutRequestNoResponse> {
-        fn prepare(
-            request: &QuerySubMerchantWithdrawByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/fund/withdraw/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_withdraw_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -704,25 +519,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QuerySubMerchantWithdrawByIdRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantWithdrawByOutRequestNoResponse> {
-        fn prepare(
-            request: &QuerySubMerchantWithdrawByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/fund/withdraw/");
-            target.segment("withdraw_id", &request.withdraw_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_withdraw_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -757,23 +556,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &ApplyCancelledMerchantWithdrawRequest,
     ) -> crate::runtime::Call<'a, ApplyCancelWithdrawResponse> {
-        fn prepare(
-            request: &ApplyCancelledMerchantWithdrawRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch_operate/risk/withdrawl-apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_CANCELLED_MERCHANT_WITHDRAW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_cancelled_merchant_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -806,24 +591,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryCancelledMerchantWithdrawByIdRequest,
     ) -> crate::runtime::Call<'a, QueryCancelledMerchantWithdrawByIdResponse> {
-        fn prepare(
-            request: &QueryCancelledMerchantWithdrawByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch_operate/risk/withdrawl-apply/applyment-id/");
-            target.segment("applyment_id", &request.applyment_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_cancelled_merchant_withdraw_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -858,24 +628,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryCancelledMerchantWithdrawByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryCancelledMerchantWithdrawByIdResponse> {
-        fn prepare(
-            request: &QueryCancelledMerchantWithdrawByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch_operate/risk/withdrawl-apply/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_cancelled_merchant_withdraw_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -908,22 +663,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryBalanceRequest,
     ) -> crate::runtime::Call<'a, QueryBalanceResponse> {
-        fn prepare(request: &QueryBalanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/balance/");
-            target.segment("account_type", request.account_type.as_str())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -956,23 +698,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryDayEndBalanceRequest,
     ) -> crate::runtime::Call<'a, QueryBalanceResponse> {
-        fn prepare(request: &QueryDayEndBalanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/dayendbalance/");
-            target.segment("account_type", request.account_type.as_str())?;
-            target.query("date", &request.date);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DAY_END_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_day_end_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1014,21 +742,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &CreateWithdrawRequest,
     ) -> crate::runtime::Call<'a, CreateWithdrawResponse> {
-        fn prepare(request: &CreateWithdrawRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/withdraw");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_WITHDRAW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1064,28 +780,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &DownloadWithdrawExceptionFileRequest,
     ) -> crate::runtime::Call<'a, DownloadWithdrawExceptionFileResponse> {
-        fn prepare(
-            request: &DownloadWithdrawExceptionFileRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/withdraw/bill-type/");
-            target.segment("bill_type", request.bill_type.as_str())?;
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_withdraw_exception_file(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1126,24 +823,9 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryWithdrawByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryWithdrawByOutRequestNoResponse> {
-        fn prepare(
-            request: &QueryWithdrawByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/withdraw/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_withdraw_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1184,23 +866,375 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         &self,
         request: &QueryWithdrawByIdRequest,
     ) -> crate::runtime::Call<'a, QueryWithdrawByOutRequestNoResponse> {
-        fn prepare(request: &QueryWithdrawByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/fund/withdraw/withdraw-id/");
-            target.segment("withdraw_id", &request.withdraw_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_WITHDRAW_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_withdraw_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceFundClient::apply_cancel_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_cancel_withdraw(
+    request: &ApplyCancelWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/apply-cancel-withdraw");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_CANCEL_WITHDRAW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_cancel_withdraw_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_cancel_withdraw_by_id(
+    request: &QueryCancelWithdrawByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/apply-cancel-withdraw/applyment-id/");
+    target.segment("applyment_id", &request.applyment_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CANCEL_WITHDRAW_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::confirm_cancel`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_confirm_cancel(
+    request: &ConfirmCancelRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/apply-cancel-withdraw/confirm");
+    Ok(ApiRequest {
+        operation: &operations::CONFIRM_CANCEL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_cancel_withdraw_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_cancel_withdraw_by_out_request_no(
+    request: &QueryCancelWithdrawByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/apply-cancel-withdraw/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CANCEL_WITHDRAW_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::validate_cancel`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_validate_cancel(
+    request: &ValidateCancelRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::VALIDATE_CANCEL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::create_cancel_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_cancel_application(
+    request: &CreateCancelApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/cancel-applications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CANCEL_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::upload_cancel_application_media`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_cancel_application_media(
+    request: &UploadCancelApplicationMediaRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/cancel-applications/media");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_CANCEL_APPLICATION_MEDIA,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_CANCEL_APPLICATION_MEDIA,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_cancel_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_cancel_application(
+    request: &QueryCancelApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/account/cancel-applications/out-apply-no/");
+    target.segment("out_apply_no", &request.out_apply_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CANCEL_APPLICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_sub_merchant_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_balance(
+    request: &QuerySubMerchantBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/fund/balance/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    if let Some(value) = &request.account_type {
+        target.query("account_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_sub_merchant_day_end_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_day_end_balance(
+    request: &QuerySubMerchantDayEndBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/fund/enddaybalance/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.query("date", &request.date);
+    if let Some(value) = &request.account_type {
+        target.query("account_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_DAY_END_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::create_sub_merchant_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_sub_merchant_withdraw(
+    request: &CreateSubMerchantWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/fund/withdraw");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SUB_MERCHANT_WITHDRAW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_sub_merchant_withdraw_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_withdraw_by_out_request_no(
+    request: &QuerySubMerchantWithdrawByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/fund/withdraw/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_sub_merchant_withdraw_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_withdraw_by_id(
+    request: &QuerySubMerchantWithdrawByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/fund/withdraw/");
+    target.segment("withdraw_id", &request.withdraw_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_WITHDRAW_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::apply_cancelled_merchant_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_cancelled_merchant_withdraw(
+    request: &ApplyCancelledMerchantWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch_operate/risk/withdrawl-apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_CANCELLED_MERCHANT_WITHDRAW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_cancelled_merchant_withdraw_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_cancelled_merchant_withdraw_by_id(
+    request: &QueryCancelledMerchantWithdrawByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch_operate/risk/withdrawl-apply/applyment-id/");
+    target.segment("applyment_id", &request.applyment_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_cancelled_merchant_withdraw_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_cancelled_merchant_withdraw_by_out_request_no(
+    request: &QueryCancelledMerchantWithdrawByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch_operate/risk/withdrawl-apply/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CANCELLED_MERCHANT_WITHDRAW_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_balance(
+    request: &QueryBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/balance/");
+    target.segment("account_type", request.account_type.as_str())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_day_end_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_day_end_balance(
+    request: &QueryDayEndBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/dayendbalance/");
+    target.segment("account_type", request.account_type.as_str())?;
+    target.query("date", &request.date);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DAY_END_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::create_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_withdraw(
+    request: &CreateWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/withdraw");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_WITHDRAW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::download_withdraw_exception_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_withdraw_exception_file(
+    request: &DownloadWithdrawExceptionFileRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/withdraw/bill-type/");
+    target.segment("bill_type", request.bill_type.as_str())?;
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_WITHDRAW_EXCEPTION_FILE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_withdraw_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_withdraw_by_out_request_no(
+    request: &QueryWithdrawByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/withdraw/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_WITHDRAW_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceFundClient::query_withdraw_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_withdraw_by_id(
+    request: &QueryWithdrawByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/fund/withdraw/withdraw-id/");
+    target.segment("withdraw_id", &request.withdraw_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_WITHDRAW_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·个人收款 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -34,9 +34,10 @@ fn query_abnormal_fund_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .query_abnormal_fund_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_abnormal_fund_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryAbnormalFundReceiptResponse>,
     )
 }
 /// `create_abnormal_fund_transfer`: 发起在途异常资金付款指令
@@ -50,9 +51,10 @@ fn create_abnormal_fund_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .create_abnormal_fund_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_abnormal_fund_transfer(&request),
+        crate::runtime::dispatch::show::<super::CreateAbnormalFundTransferResponse>,
     )
 }
 /// `query_abnormal_fund_transfer`: 查询在途异常资金付款指令执行结果
@@ -66,9 +68,10 @@ fn query_abnormal_fund_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .query_abnormal_fund_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_abnormal_fund_transfer(&request),
+        crate::runtime::dispatch::show::<super::QueryAbnormalFundTransferResponse>,
     )
 }
 /// `query_contract_by_out_contract_code`: 根据业务申请单号查签约信息
@@ -82,9 +85,10 @@ fn query_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .query_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `app_pre_entrust_sign_with_real_name`: APP场景预签约（需要实名验证）
@@ -98,9 +102,10 @@ fn app_pre_entrust_sign_with_real_name(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .app_pre_entrust_sign_with_real_name(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_pre_entrust_sign_with_real_name(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignWithRealNameResponse>,
     )
 }
 /// `miniprogram_pre_entrust_sign_with_real_name`: 小程序场景预签约（需要实名验证）
@@ -114,9 +119,10 @@ fn miniprogram_pre_entrust_sign_with_real_name(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .miniprogram_pre_entrust_sign_with_real_name(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_pre_entrust_sign_with_real_name(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignWithRealNameResponse>,
     )
 }
 /// `app_pre_entrust_sign`: APP场景预签约
@@ -127,8 +133,10 @@ fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client).app_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignWithRealNameResponse>,
     )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序场景预签约
@@ -142,9 +150,10 @@ fn miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client)
-            .miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignWithRealNameResponse>,
     )
 }
 /// `query_contract_by_openid`: 查询个人收款方授权结果
@@ -155,7 +164,9 @@ fn query_contract_by_openid(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceIndividualClient::new(client).query_contract_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_openid(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOpenidResponse>,
     )
 }

@@ -53,24 +53,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &QueryAbnormalFundReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryAbnormalFundReceiptResponse> {
-        fn prepare(
-            request: &QueryAbnormalFundReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/abnormal-fund-processing/receipts/");
-            target.segment("receipt_id", &request.receipt_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ABNORMAL_FUND_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_abnormal_fund_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -101,25 +86,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &CreateAbnormalFundTransferRequest,
     ) -> crate::runtime::Call<'a, CreateAbnormalFundTransferResponse> {
-        fn prepare(
-            request: &CreateAbnormalFundTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/abnormal-fund-processing/receipts/");
-            target.segment("receipt_id", &request.receipt_id)?;
-            target.literal("/transfer-instructions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ABNORMAL_FUND_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_abnormal_fund_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -150,26 +119,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &QueryAbnormalFundTransferRequest,
     ) -> crate::runtime::Call<'a, QueryAbnormalFundTransferResponse> {
-        fn prepare(
-            request: &QueryAbnormalFundTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/abnormal-fund-processing/receipts/");
-            target.segment("receipt_id", &request.receipt_id)?;
-            target.literal("/transfer-instructions/");
-            target.segment("out_instruction_no", &request.out_instruction_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ABNORMAL_FUND_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_abnormal_fund_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -200,25 +152,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &QueryContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/individual-contracts/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -249,26 +185,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &AppPreEntrustSignWithRealNameRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignWithRealNameResponse> {
-        fn prepare(
-            request: &AppPreEntrustSignWithRealNameRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
-                );
-            Ok(ApiRequest {
-                operation: &operations::APP_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_pre_entrust_sign_with_real_name(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -299,26 +218,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &MiniprogramPreEntrustSignWithRealNameRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignWithRealNameResponse> {
-        fn prepare(
-            request: &MiniprogramPreEntrustSignWithRealNameRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_pre_entrust_sign_with_real_name(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -349,21 +251,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &AppPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignWithRealNameResponse> {
-        fn prepare(request: &AppPreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/individual-contracts/pre-entrust-sign/app");
-            Ok(ApiRequest {
-                operation: &operations::APP_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -394,26 +284,9 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &MiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignWithRealNameResponse> {
-        fn prepare(
-            request: &MiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -444,25 +317,162 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         &self,
         request: &QueryContractByOpenidRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOpenidResponse> {
-        fn prepare(request: &QueryContractByOpenidRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/individual-contracts/");
-            target.segment("openid", &request.openid)?;
-            target.query("appid", &request.appid);
-            target.query("permission_type", request.permission_type.as_str());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OPENID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceIndividualClient::query_abnormal_fund_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_abnormal_fund_receipt(
+    request: &QueryAbnormalFundReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/abnormal-fund-processing/receipts/");
+    target.segment("receipt_id", &request.receipt_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ABNORMAL_FUND_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::create_abnormal_fund_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_abnormal_fund_transfer(
+    request: &CreateAbnormalFundTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/abnormal-fund-processing/receipts/");
+    target.segment("receipt_id", &request.receipt_id)?;
+    target.literal("/transfer-instructions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ABNORMAL_FUND_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::query_abnormal_fund_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_abnormal_fund_transfer(
+    request: &QueryAbnormalFundTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/abnormal-fund-processing/receipts/");
+    target.segment("receipt_id", &request.receipt_id)?;
+    target.literal("/transfer-instructions/");
+    target.segment("out_instruction_no", &request.out_instruction_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ABNORMAL_FUND_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::query_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_out_contract_code(
+    request: &QueryContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/individual-contracts/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::app_pre_entrust_sign_with_real_name`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_pre_entrust_sign_with_real_name(
+    request: &AppPreEntrustSignWithRealNameRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
+        );
+    Ok(ApiRequest {
+        operation: &operations::APP_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::miniprogram_pre_entrust_sign_with_real_name`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_pre_entrust_sign_with_real_name(
+    request: &MiniprogramPreEntrustSignWithRealNameRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::app_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_pre_entrust_sign(
+    request: &AppPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/individual-contracts/pre-entrust-sign/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_pre_entrust_sign(
+    request: &MiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program");
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceIndividualClient::query_contract_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_openid(
+    request: &QueryContractByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/individual-contracts/");
+    target.segment("openid", &request.openid)?;
+    target.query("appid", &request.appid);
+    target.query("permission_type", request.permission_type.as_str());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OPENID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

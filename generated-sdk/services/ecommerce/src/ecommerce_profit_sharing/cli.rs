@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·分账 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -32,9 +32,10 @@ fn query_after_sales_order(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client)
-            .query_after_sales_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_after_sales_order(&request),
+        crate::runtime::dispatch::show::<super::QueryAfterSalesOrderResponse>,
     )
 }
 /// `create_after_sales_order`: 请求售后服务分账
@@ -45,9 +46,10 @@ fn create_after_sales_order(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client)
-            .create_after_sales_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_after_sales_order(&request),
+        crate::runtime::dispatch::show::<super::CreateAfterSalesOrderResponse>,
     )
 }
 /// `finish_order`: 完结分账API
@@ -58,8 +60,10 @@ fn finish_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).finish_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_finish_order(&request),
+        crate::runtime::dispatch::show::<super::FinishOrderResponse>,
     )
 }
 /// `query_order`: 查询分账结果API
@@ -70,8 +74,10 @@ fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).query_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderResponse>,
     )
 }
 /// `create_order`: 请求分账API
@@ -82,8 +88,10 @@ fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).create_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_order(&request),
+        crate::runtime::dispatch::show::<super::CreateOrderResponse>,
     )
 }
 /// `query_order_amount`: 查询订单剩余待分金额API
@@ -94,8 +102,10 @@ fn query_order_amount(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).query_order_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderAmountResponse>,
     )
 }
 /// `add_receiver`: 添加分账接收方API
@@ -106,8 +116,10 @@ fn add_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).add_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_receiver(&request),
+        crate::runtime::dispatch::show::<super::AddReceiverResponse>,
     )
 }
 /// `delete_receiver`: 删除分账接收方API
@@ -118,8 +130,10 @@ fn delete_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).delete_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_receiver(&request),
+        crate::runtime::dispatch::show::<super::AddReceiverResponse>,
     )
 }
 /// `query_return_order`: 查询分账回退结果API
@@ -130,8 +144,10 @@ fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).query_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_return_order(&request),
+        crate::runtime::dispatch::show::<super::QueryReturnOrderResponse>,
     )
 }
 /// `create_return_order`: 请求分账回退API
@@ -142,7 +158,9 @@ fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceProfitSharingClient::new(client).create_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_return_order(&request),
+        crate::runtime::dispatch::show::<super::QueryReturnOrderResponse>,
     )
 }

@@ -51,25 +51,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &QueryAfterSalesOrderRequest,
     ) -> crate::runtime::Call<'a, QueryAfterSalesOrderResponse> {
-        fn prepare(request: &QueryAfterSalesOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/after-sales-orders");
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.transaction_id {
-                target.query("transaction_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_AFTER_SALES_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_after_sales_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -100,21 +84,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &CreateAfterSalesOrderRequest,
     ) -> crate::runtime::Call<'a, CreateAfterSalesOrderResponse> {
-        fn prepare(request: &CreateAfterSalesOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/after-sales-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_AFTER_SALES_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_after_sales_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -149,21 +121,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &FinishOrderRequest,
     ) -> crate::runtime::Call<'a, FinishOrderResponse> {
-        fn prepare(request: &FinishOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/finish-order");
-            Ok(ApiRequest {
-                operation: &operations::FINISH_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_finish_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -197,24 +157,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderRequest,
     ) -> crate::runtime::Call<'a, QueryOrderResponse> {
-        fn prepare(request: &QueryOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/orders");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("transaction_id", &request.transaction_id);
-            target.query("out_order_no", &request.out_order_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -250,21 +195,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &CreateOrderRequest,
     ) -> crate::runtime::Call<'a, CreateOrderResponse> {
-        fn prepare(request: &CreateOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -298,23 +231,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderAmountRequest,
     ) -> crate::runtime::Call<'a, QueryOrderAmountResponse> {
-        fn prepare(request: &QueryOrderAmountRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/orders/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/amounts");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_amount(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -348,21 +267,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &AddReceiverRequest,
     ) -> crate::runtime::Call<'a, AddReceiverResponse> {
-        fn prepare(request: &AddReceiverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/receivers/add");
-            Ok(ApiRequest {
-                operation: &operations::ADD_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -396,21 +303,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &DeleteReceiverRequest,
     ) -> crate::runtime::Call<'a, AddReceiverResponse> {
-        fn prepare(request: &DeleteReceiverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/receivers/delete");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -444,29 +339,9 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &QueryReturnOrderRequest,
     ) -> crate::runtime::Call<'a, QueryReturnOrderResponse> {
-        fn prepare(request: &QueryReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/returnorders");
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.order_id {
-                target.query("order_id", value);
-            }
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            target.query("out_return_no", &request.out_return_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -501,22 +376,177 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         &self,
         request: &CreateReturnOrderRequest,
     ) -> crate::runtime::Call<'a, QueryReturnOrderResponse> {
-        fn prepare(request: &CreateReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/profitsharing/returnorders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceProfitSharingClient::query_after_sales_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_after_sales_order(
+    request: &QueryAfterSalesOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/after-sales-orders");
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.transaction_id {
+        target.query("transaction_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_AFTER_SALES_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::create_after_sales_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_after_sales_order(
+    request: &CreateAfterSalesOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/after-sales-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_AFTER_SALES_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::finish_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_finish_order(
+    request: &FinishOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/finish-order");
+    Ok(ApiRequest {
+        operation: &operations::FINISH_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::query_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order(
+    request: &QueryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/orders");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("transaction_id", &request.transaction_id);
+    target.query("out_order_no", &request.out_order_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::create_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_order(
+    request: &CreateOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::query_order_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_amount(
+    request: &QueryOrderAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/orders/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/amounts");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::add_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_receiver(
+    request: &AddReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/receivers/add");
+    Ok(ApiRequest {
+        operation: &operations::ADD_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::delete_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_receiver(
+    request: &DeleteReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/receivers/delete");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::query_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_return_order(
+    request: &QueryReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/returnorders");
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.order_id {
+        target.query("order_id", value);
+    }
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    target.query("out_return_no", &request.out_return_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceProfitSharingClient::create_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_return_order(
+    request: &CreateReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/profitsharing/returnorders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·退款 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -26,8 +26,10 @@ fn create_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).create_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_refund(&request),
+        crate::runtime::dispatch::show::<super::Refund4Create>,
     )
 }
 /// `query_refund_by_id`: 通过微信支付退款单号查询退款
@@ -38,8 +40,10 @@ fn query_refund_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).query_refund_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refund_by_id(&request),
+        crate::runtime::dispatch::show::<super::Refund>,
     )
 }
 /// `query_refund_by_out_refund_no`: 通过商户退款单号查询退款
@@ -53,8 +57,10 @@ fn query_refund_by_out_refund_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).query_refund_by_out_refund_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refund_by_out_refund_no(&request),
+        crate::runtime::dispatch::show::<super::Refund>,
     )
 }
 /// `apply_abnormal_refund`: 发起异常退款
@@ -65,8 +71,10 @@ fn apply_abnormal_refund(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).apply_abnormal_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_abnormal_refund(&request),
+        crate::runtime::dispatch::show::<super::ApplyAbnormalRefundResponse>,
     )
 }
 /// `query_return_advance`: 查询垫付回补结果API
@@ -77,8 +85,10 @@ fn query_return_advance(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).query_return_advance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_return_advance(&request),
+        crate::runtime::dispatch::show::<super::ReturnAdvance>,
     )
 }
 /// `create_return_advance`: 垫付退款回补API
@@ -89,7 +99,9 @@ fn create_return_advance(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceRefundClient::new(client).create_return_advance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_return_advance(&request),
+        crate::runtime::dispatch::show::<super::ReturnAdvance>,
     )
 }

@@ -55,21 +55,9 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &CreateRefundRequest,
     ) -> crate::runtime::Call<'a, Refund4Create> {
-        fn prepare(request: &CreateRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/apply");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -108,28 +96,9 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &QueryRefundByIdRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(request: &QueryRefundByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/id/");
-            target.segment("refund_id", &request.refund_id)?;
-            if let Some(value) = &request.individual_auth_id {
-                target.query("individual_auth_id", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUND_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refund_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -168,30 +137,9 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &QueryRefundByOutRefundNoRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(
-            request: &QueryRefundByOutRefundNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/out-refund-no/");
-            target.segment("out_refund_no", &request.out_refund_no)?;
-            if let Some(value) = &request.individual_auth_id {
-                target.query("individual_auth_id", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refund_by_out_refund_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -222,23 +170,9 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &ApplyAbnormalRefundRequest,
     ) -> crate::runtime::Call<'a, ApplyAbnormalRefundResponse> {
-        fn prepare(request: &ApplyAbnormalRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/");
-            target.segment("refund_id", &request.refund_id)?;
-            target.literal("/apply-abnormal-refund");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ABNORMAL_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_abnormal_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -273,24 +207,9 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &QueryReturnAdvanceRequest,
     ) -> crate::runtime::Call<'a, ReturnAdvance> {
-        fn prepare(request: &QueryReturnAdvanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/");
-            target.segment("refund_id", &request.refund_id)?;
-            target.literal("/return-advance");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RETURN_ADVANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_return_advance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -328,24 +247,121 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         &self,
         request: &CreateReturnAdvanceRequest,
     ) -> crate::runtime::Call<'a, ReturnAdvance> {
-        fn prepare(request: &CreateReturnAdvanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/refunds/");
-            target.segment("refund_id", &request.refund_id)?;
-            target.literal("/return-advance");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RETURN_ADVANCE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_return_advance(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceRefundClient::create_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_refund(
+    request: &CreateRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/apply");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceRefundClient::query_refund_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refund_by_id(
+    request: &QueryRefundByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/id/");
+    target.segment("refund_id", &request.refund_id)?;
+    if let Some(value) = &request.individual_auth_id {
+        target.query("individual_auth_id", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUND_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceRefundClient::query_refund_by_out_refund_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refund_by_out_refund_no(
+    request: &QueryRefundByOutRefundNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/out-refund-no/");
+    target.segment("out_refund_no", &request.out_refund_no)?;
+    if let Some(value) = &request.individual_auth_id {
+        target.query("individual_auth_id", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceRefundClient::apply_abnormal_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_abnormal_refund(
+    request: &ApplyAbnormalRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/");
+    target.segment("refund_id", &request.refund_id)?;
+    target.literal("/apply-abnormal-refund");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ABNORMAL_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceRefundClient::query_return_advance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_return_advance(
+    request: &QueryReturnAdvanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/");
+    target.segment("refund_id", &request.refund_id)?;
+    target.literal("/return-advance");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RETURN_ADVANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceRefundClient::create_return_advance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_return_advance(
+    request: &CreateReturnAdvanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/refunds/");
+    target.segment("refund_id", &request.refund_id)?;
+    target.literal("/return-advance");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RETURN_ADVANCE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·补差 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -23,8 +23,10 @@ fn cancel_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceSubsidyClient::new(client).cancel_subsidy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_subsidy(&request),
+        crate::runtime::dispatch::show::<super::SubsidiesCancelEntity>,
     )
 }
 /// `create_subsidy`: 请求补差API
@@ -35,8 +37,10 @@ fn create_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceSubsidyClient::new(client).create_subsidy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_subsidy(&request),
+        crate::runtime::dispatch::show::<super::SubsidiesCreateEntity>,
     )
 }
 /// `return_subsidy`: 请求补差回退API
@@ -47,7 +51,9 @@ fn return_subsidy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceSubsidyClient::new(client).return_subsidy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_return_subsidy(&request),
+        crate::runtime::dispatch::show::<super::SubsidiesReturnEntity>,
     )
 }

@@ -44,21 +44,9 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         &self,
         request: &CancelSubsidyRequest,
     ) -> crate::runtime::Call<'a, SubsidiesCancelEntity> {
-        fn prepare(request: &CancelSubsidyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/subsidies/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_SUBSIDY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_subsidy(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -90,21 +78,9 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         &self,
         request: &CreateSubsidyRequest,
     ) -> crate::runtime::Call<'a, SubsidiesCreateEntity> {
-        fn prepare(request: &CreateSubsidyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/subsidies/create");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SUBSIDY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_subsidy(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -136,22 +112,55 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         &self,
         request: &ReturnSubsidyRequest,
     ) -> crate::runtime::Call<'a, SubsidiesReturnEntity> {
-        fn prepare(request: &ReturnSubsidyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/subsidies/return");
-            Ok(ApiRequest {
-                operation: &operations::RETURN_SUBSIDY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_return_subsidy(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceSubsidyClient::cancel_subsidy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_subsidy(
+    request: &CancelSubsidyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/subsidies/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_SUBSIDY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceSubsidyClient::create_subsidy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_subsidy(
+    request: &CreateSubsidyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/subsidies/create");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SUBSIDY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceSubsidyClient::return_subsidy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_return_subsidy(
+    request: &ReturnSubsidyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/subsidies/return");
+    Ok(ApiRequest {
+        operation: &operations::RETURN_SUBSIDY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

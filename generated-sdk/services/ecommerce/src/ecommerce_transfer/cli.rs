@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·转账 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,9 +31,10 @@ fn apply_transfer_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client)
-            .apply_transfer_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_transfer_authorization(&request),
+        crate::runtime::dispatch::show::<super::ApplyTransferAuthorizationResponse>,
     )
 }
 /// `query_transfer_authorization`: 查询二级商户商家转账授权状态
@@ -47,9 +48,10 @@ fn query_transfer_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client)
-            .query_transfer_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_authorization(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferAuthorizationResponse>,
     )
 }
 /// `create_transfer_bill`: 发起转账
@@ -60,8 +62,10 @@ fn create_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client).create_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CreateTransferBillResponse>,
     )
 }
 /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
@@ -75,9 +79,10 @@ fn query_transfer_bill_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client)
-            .query_transfer_bill_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_bill_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBillByOutBillNoResponse>,
     )
 }
 /// `cancel_transfer_bill`: 撤销转账
@@ -88,8 +93,10 @@ fn cancel_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client).cancel_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CancelTransferBillResponse>,
     )
 }
 /// `query_transfer_bill_by_transfer_bill_no`: 微信转账单号查询转账单
@@ -103,8 +110,9 @@ fn query_transfer_bill_by_transfer_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EcommerceTransferClient::new(client)
-            .query_transfer_bill_by_transfer_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_bill_by_transfer_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBillByOutBillNoResponse>,
     )
 }

@@ -51,23 +51,9 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &ApplyTransferAuthorizationRequest,
     ) -> crate::runtime::Call<'a, ApplyTransferAuthorizationResponse> {
-        fn prepare(
-            request: &ApplyTransferAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/mch-transfer/authorizations");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRANSFER_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_transfer_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -98,24 +84,9 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &QueryTransferAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryTransferAuthorizationResponse> {
-        fn prepare(
-            request: &QueryTransferAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/mch-transfer/authorizations/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -146,21 +117,9 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &CreateTransferBillRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBillResponse> {
-        fn prepare(request: &CreateTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/mch-transfer/transfer-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -191,25 +150,9 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &QueryTransferBillByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBillByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryTransferBillByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_bill_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -240,23 +183,9 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &CancelTransferBillRequest,
     ) -> crate::runtime::Call<'a, CancelTransferBillResponse> {
-        fn prepare(request: &CancelTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -287,27 +216,107 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         &self,
         request: &QueryTransferBillByTransferBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBillByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryTransferBillByTransferBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/");
-            target.segment("transfer_bill_no", &request.transfer_bill_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_bill_by_transfer_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EcommerceTransferClient::apply_transfer_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_transfer_authorization(
+    request: &ApplyTransferAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/authorizations");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRANSFER_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceTransferClient::query_transfer_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_authorization(
+    request: &QueryTransferAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/authorizations/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceTransferClient::create_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_bill(
+    request: &CreateTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/transfer-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceTransferClient::query_transfer_bill_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_bill_by_out_bill_no(
+    request: &QueryTransferBillByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceTransferClient::cancel_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_transfer_bill(
+    request: &CancelTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EcommerceTransferClient::query_transfer_bill_by_transfer_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_bill_by_transfer_bill_no(
+    request: &QueryTransferBillByTransferBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/mch-transfer/transfer-bills/transfer-bill-no/");
+    target.segment("transfer_bill_no", &request.transfer_bill_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

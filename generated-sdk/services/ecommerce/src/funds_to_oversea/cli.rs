@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 收付通·跨境(资金出境) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -26,8 +26,10 @@ fn query_bill_download_url(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).query_bill_download_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_bill_download_url(&request),
+        crate::runtime::dispatch::show::<super::QueryBillDownloadUrlResponse>,
     )
 }
 /// `create_order`: 申请资金出境API
@@ -38,8 +40,10 @@ fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).create_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_order(&request),
+        crate::runtime::dispatch::show::<super::CreateOrderResponse>,
     )
 }
 /// `query_order`: 查询出境结果API
@@ -50,8 +54,10 @@ fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).query_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order(&request),
+        crate::runtime::dispatch::show::<super::CreateOrderResponse>,
     )
 }
 /// `create_return_order`: 申请资金出境退回
@@ -62,8 +68,10 @@ fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).create_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_return_order(&request),
+        crate::runtime::dispatch::show::<super::CreateReturnOrderResponse>,
     )
 }
 /// `query_return_order`: 查询出境退回结果（通过商户出境退回单号）
@@ -74,8 +82,10 @@ fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).query_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_return_order(&request),
+        crate::runtime::dispatch::show::<super::QueryReturnOrderResponse>,
     )
 }
 /// `query_available_abroad_amount`: 查询订单剩余可出境余额API
@@ -89,7 +99,9 @@ fn query_available_abroad_amount(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FundsToOverseaClient::new(client).query_available_abroad_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_available_abroad_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryAvailableAbroadAmountResponse>,
     )
 }

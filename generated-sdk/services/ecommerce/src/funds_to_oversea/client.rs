@@ -50,25 +50,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &QueryBillDownloadUrlRequest,
     ) -> crate::runtime::Call<'a, QueryBillDownloadUrlResponse> {
-        fn prepare(request: &QueryBillDownloadUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/bill-download-url");
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BILL_DOWNLOAD_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_bill_download_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -102,21 +86,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &CreateOrderRequest,
     ) -> crate::runtime::Call<'a, CreateOrderResponse> {
-        fn prepare(request: &CreateOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -148,24 +120,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &QueryOrderRequest,
     ) -> crate::runtime::Call<'a, CreateOrderResponse> {
-        fn prepare(request: &QueryOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/orders/");
-            target.segment("out_order_id", &request.out_order_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("transaction_id", &request.transaction_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -196,21 +153,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &CreateReturnOrderRequest,
     ) -> crate::runtime::Call<'a, CreateReturnOrderResponse> {
-        fn prepare(request: &CreateReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/return/return-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -241,23 +186,9 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &QueryReturnOrderRequest,
     ) -> crate::runtime::Call<'a, QueryReturnOrderResponse> {
-        fn prepare(request: &QueryReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/return/return-orders/out-return-no/");
-            target.segment("out_return_no", &request.out_return_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -293,27 +224,112 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         &self,
         request: &QueryAvailableAbroadAmountRequest,
     ) -> crate::runtime::Call<'a, QueryAvailableAbroadAmountResponse> {
-        fn prepare(
-            request: &QueryAvailableAbroadAmountRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/funds-to-oversea/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/available_abroad_amounts");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_AVAILABLE_ABROAD_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_available_abroad_amount(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`FundsToOverseaClient::query_bill_download_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_bill_download_url(
+    request: &QueryBillDownloadUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/bill-download-url");
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BILL_DOWNLOAD_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FundsToOverseaClient::create_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_order(
+    request: &CreateOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FundsToOverseaClient::query_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order(
+    request: &QueryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/orders/");
+    target.segment("out_order_id", &request.out_order_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("transaction_id", &request.transaction_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FundsToOverseaClient::create_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_return_order(
+    request: &CreateReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/return/return-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FundsToOverseaClient::query_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_return_order(
+    request: &QueryReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/return/return-orders/out-return-no/");
+    target.segment("out_return_no", &request.out_return_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FundsToOverseaClient::query_available_abroad_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_available_abroad_amount(
+    request: &QueryAvailableAbroadAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/funds-to-oversea/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/available_abroad_amounts");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_AVAILABLE_ABROAD_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 平台收付通(二级商户充值) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -107,8 +107,10 @@ fn apply_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_recharge(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_recharge(&request),
+        crate::runtime::dispatch::show::<super::RechargeApplyResponse>,
     )
 }
 /// `query_recharge`: 查询二级商户充值结果
@@ -119,8 +121,10 @@ fn query_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_recharge(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_recharge(&request),
+        crate::runtime::dispatch::show::<super::MchDeposit>,
     )
 }
 /// `close_recharge`: 关闭二级商户充值
@@ -131,8 +135,10 @@ fn close_recharge(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).close_recharge(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_recharge(&request),
+        crate::runtime::dispatch::show::<super::MchDeposit>,
     )
 }
 /// `apply_bank_transfer_recharge`: 申请银行转账充值
@@ -146,8 +152,10 @@ fn apply_bank_transfer_recharge(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_bank_transfer_recharge(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_bank_transfer_recharge(&request),
+        crate::runtime::dispatch::show::<super::ApplyBankTransferRechargeResponse>,
     )
 }
 /// `query_bank_transfer_recharge`: 查询银行转账充值结果
@@ -161,8 +169,10 @@ fn query_bank_transfer_recharge(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_bank_transfer_recharge(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_bank_transfer_recharge(&request),
+        crate::runtime::dispatch::show::<super::QueryBankTransferRechargeResponse>,
     )
 }
 /// `open_insurance_compensation`: 开通保险理赔功能
@@ -176,8 +186,10 @@ fn open_insurance_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).open_insurance_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_open_insurance_compensation(&request),
+        crate::runtime::dispatch::show::<super::OpenInsuranceCompensationResponse>,
     )
 }
 /// `check_insurance_compensation_opened`: 查询保险理赔功能开通状态
@@ -191,9 +203,10 @@ fn check_insurance_compensation_opened(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .check_insurance_compensation_opened(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_check_insurance_compensation_opened(&request),
+        crate::runtime::dispatch::show::<super::OpenInsuranceCompensationResponse>,
     )
 }
 /// `create_compensation`: 请求赔付
@@ -204,8 +217,10 @@ fn create_compensation(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).create_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_compensation(&request),
+        crate::runtime::dispatch::show::<super::CreateCompensationResponse>,
     )
 }
 /// `query_compensation_by_bill_id`: 查询赔付结果（按微信支付赔付单号）
@@ -219,8 +234,10 @@ fn query_compensation_by_bill_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_compensation_by_bill_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_compensation_by_bill_id(&request),
+        crate::runtime::dispatch::show::<super::QueryCompensationByBillIdResponse>,
     )
 }
 /// `query_compensation_by_out_bill_no`: 查询赔付结果（按商户赔付单号）
@@ -234,9 +251,10 @@ fn query_compensation_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_compensation_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_compensation_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryCompensationByBillIdResponse>,
     )
 }
 /// `cancel_compensation`: 请求撤销赔付
@@ -247,8 +265,10 @@ fn cancel_compensation(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).cancel_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_compensation(&request),
+        crate::runtime::dispatch::show::<super::CancelCompensationResponse>,
     )
 }
 /// `pre_transfer_compensation`: 请求赔付预下单
@@ -259,8 +279,10 @@ fn pre_transfer_compensation(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).pre_transfer_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_transfer_compensation(&request),
+        crate::runtime::dispatch::show::<super::PreTransferCompensationResponse>,
     )
 }
 /// `create_deposit_after_sales_compensation`: 请求保证金售后赔付
@@ -274,9 +296,12 @@ fn create_deposit_after_sales_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .create_deposit_after_sales_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_deposit_after_sales_compensation(&request),
+        crate::runtime::dispatch::show::<
+            super::CreateDepositAfterSalesCompensationResponse,
+        >,
     )
 }
 /// `query_deposit_after_sales_compensation_by_bill_id`: 查询保证金售后赔付结果（按微信支付赔付单号）
@@ -290,9 +315,14 @@ fn query_deposit_after_sales_compensation_by_bill_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_after_sales_compensation_by_bill_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_after_sales_compensation_by_bill_id(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::QueryDepositAfterSalesCompensationByBillIdResponse,
+        >,
     )
 }
 /// `query_deposit_after_sales_compensation_by_out_bill_no`: 查询保证金售后赔付结果（按商户赔付单号）
@@ -306,9 +336,14 @@ fn query_deposit_after_sales_compensation_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_after_sales_compensation_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_after_sales_compensation_by_out_bill_no(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::QueryDepositAfterSalesCompensationByBillIdResponse,
+        >,
     )
 }
 /// `create_deposit_premium_compensation`: 发起保证金赔付保司保费
@@ -322,9 +357,10 @@ fn create_deposit_premium_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .create_deposit_premium_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_deposit_premium_compensation(&request),
+        crate::runtime::dispatch::show::<super::CreateDepositPremiumCompensationResponse>,
     )
 }
 /// `query_deposit_premium_compensation`: 查询保证金赔付保司保费结果（按商户赔付单号）
@@ -338,9 +374,10 @@ fn query_deposit_premium_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_premium_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_premium_compensation(&request),
+        crate::runtime::dispatch::show::<super::QueryDepositPremiumCompensationResponse>,
     )
 }
 /// `create_deposit_shipping_compensation`: 发起保证金赔付用户运费
@@ -354,9 +391,12 @@ fn create_deposit_shipping_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .create_deposit_shipping_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_deposit_shipping_compensation(&request),
+        crate::runtime::dispatch::show::<
+            super::CreateDepositShippingCompensationResponse,
+        >,
     )
 }
 /// `query_deposit_shipping_compensation`: 查询保证金售后赔付运费结果（按商户赔付单号）
@@ -370,9 +410,10 @@ fn query_deposit_shipping_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_shipping_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_shipping_compensation(&request),
+        crate::runtime::dispatch::show::<super::QueryDepositShippingCompensationResponse>,
     )
 }
 /// `create_insurance_claim`: 请求保险理赔
@@ -383,8 +424,10 @@ fn create_insurance_claim(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).create_insurance_claim(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_insurance_claim(&request),
+        crate::runtime::dispatch::show::<super::CreateInsuranceClaimResponse>,
     )
 }
 /// `query_insurance_claim_by_bill_id`: 查询保险理赔结果（按微信支付赔付单号）
@@ -398,8 +441,10 @@ fn query_insurance_claim_by_bill_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_insurance_claim_by_bill_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_insurance_claim_by_bill_id(&request),
+        crate::runtime::dispatch::show::<super::QueryInsuranceClaimByBillIdResponse>,
     )
 }
 /// `query_insurance_claim_by_out_bill_no`: 查询保险理赔结果（按商户赔付单号）
@@ -413,9 +458,10 @@ fn query_insurance_claim_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_insurance_claim_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_insurance_claim_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryInsuranceClaimByBillIdResponse>,
     )
 }
 /// `cancel_insurance_claim`: 请求撤销保险理赔
@@ -426,8 +472,10 @@ fn cancel_insurance_claim(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).cancel_insurance_claim(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_insurance_claim(&request),
+        crate::runtime::dispatch::show::<super::CancelInsuranceClaimResponse>,
     )
 }
 /// `pre_transfer_insurance_claim`: 请求保险理赔预下单
@@ -441,8 +489,10 @@ fn pre_transfer_insurance_claim(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).pre_transfer_insurance_claim(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_transfer_insurance_claim(&request),
+        crate::runtime::dispatch::show::<super::PreTransferInsuranceClaimResponse>,
     )
 }
 /// `create_sub_merchant_compensation`: 请求赔付
@@ -456,8 +506,10 @@ fn create_sub_merchant_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).create_sub_merchant_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_sub_merchant_compensation(&request),
+        crate::runtime::dispatch::show::<super::CreateSubMerchantCompensationResponse>,
     )
 }
 /// `query_sub_merchant_compensation`: 查询赔付结果（按商户赔付单号）
@@ -471,8 +523,10 @@ fn query_sub_merchant_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_sub_merchant_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_compensation(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantCompensationResponse>,
     )
 }
 /// `create_deposit_compensation`: 保证金赔付
@@ -486,8 +540,10 @@ fn create_deposit_compensation(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).create_deposit_compensation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_deposit_compensation(&request),
+        crate::runtime::dispatch::show::<super::CreateDepositCompensationResponse>,
     )
 }
 /// `query_deposit_compensation_by_bill_id`: 查询保证金赔付结果（按微信支付赔付单号）
@@ -501,9 +557,10 @@ fn query_deposit_compensation_by_bill_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_compensation_by_bill_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_compensation_by_bill_id(&request),
+        crate::runtime::dispatch::show::<super::QueryDepositCompensationByBillIdResponse>,
     )
 }
 /// `query_deposit_compensation_by_out_bill_no`: 查询保证金赔付结果（按商户赔付单号）
@@ -517,9 +574,10 @@ fn query_deposit_compensation_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_deposit_compensation_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deposit_compensation_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryDepositCompensationByBillIdResponse>,
     )
 }
 /// `add_recharge_employee`: 添加二级商户可扫码充值员工
@@ -530,8 +588,10 @@ fn add_recharge_employee(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).add_recharge_employee(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_recharge_employee(&request),
+        crate::runtime::dispatch::show::<super::AddRechargeEmployeeResponse>,
     )
 }
 /// `list_recharge_employees`: 查询二级商户可扫码充值员工列表
@@ -542,8 +602,10 @@ fn list_recharge_employees(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).list_recharge_employees(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_recharge_employees(&request),
+        crate::runtime::dispatch::show::<super::ListRechargeEmployeesResponse>,
     )
 }
 /// `delete_recharge_employee`: 删除二级商户可扫码充值员工
@@ -554,8 +616,10 @@ fn delete_recharge_employee(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).delete_recharge_employee(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_recharge_employee(&request),
+        crate::runtime::dispatch::show::<super::AddRechargeEmployeeResponse>,
     )
 }
 /// `apply_settle_batch`: 个人收款-申请批量结算
@@ -566,8 +630,10 @@ fn apply_settle_batch(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_settle_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_settle_batch(&request),
+        crate::runtime::dispatch::show::<super::ApplySettleBatchResponse>,
     )
 }
 /// `query_settle_batch`: 个人收款-查询批量结算信息
@@ -578,8 +644,10 @@ fn query_settle_batch(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_settle_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_settle_batch(&request),
+        crate::runtime::dispatch::show::<super::QuerySettleBatchResponse>,
     )
 }
 /// `apply_abnormal_settle`: 个人收款-申请异常结算批次单处理
@@ -590,8 +658,10 @@ fn apply_abnormal_settle(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_abnormal_settle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_abnormal_settle(&request),
+        crate::runtime::dispatch::show::<super::ApplyAbnormalSettleResponse>,
     )
 }
 /// `create_day_end_balance_withdraw`: 二级商户按日终余额预约提现
@@ -605,8 +675,10 @@ fn create_day_end_balance_withdraw(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).create_day_end_balance_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_day_end_balance_withdraw(&request),
+        crate::runtime::dispatch::show::<super::CreateDayEndBalanceWithdrawResponse>,
     )
 }
 /// `query_day_end_balance_withdraw`: 查询二级商户按日终余额预约提现状态
@@ -620,8 +692,10 @@ fn query_day_end_balance_withdraw(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_day_end_balance_withdraw(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_day_end_balance_withdraw(&request),
+        crate::runtime::dispatch::show::<super::CreateDayEndBalanceWithdrawResponse>,
     )
 }
 /// `insurance_apply_transfer_batch`: 受理商家转账
@@ -635,8 +709,10 @@ fn insurance_apply_transfer_batch(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).insurance_apply_transfer_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_apply_transfer_batch(&request),
+        crate::runtime::dispatch::show::<super::InsuranceApplyTransferBatchResponse>,
     )
 }
 /// `insurance_query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
@@ -650,9 +726,12 @@ fn insurance_query_transfer_batch_by_batch_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_batch_by_batch_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_transfer_batch_by_batch_id(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryTransferBatchByBatchIdResponse,
+        >,
     )
 }
 /// `insurance_query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
@@ -666,9 +745,12 @@ fn insurance_query_transfer_detail_by_detail_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_detail_by_detail_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_transfer_detail_by_detail_id(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryTransferDetailByDetailIdResponse,
+        >,
     )
 }
 /// `insurance_query_detail_receipt`: 查询商家转账明细电子回单
@@ -682,8 +764,10 @@ fn insurance_query_detail_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).insurance_query_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::InsuranceQueryDetailReceiptResponse>,
     )
 }
 /// `insurance_apply_detail_receipt`: 申请商家转账明细电子回单
@@ -697,8 +781,10 @@ fn insurance_apply_detail_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).insurance_apply_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_apply_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::InsuranceApplyDetailReceiptResponse>,
     )
 }
 /// `insurance_query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
@@ -712,9 +798,12 @@ fn insurance_query_transfer_batch_by_out_batch_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_batch_by_out_batch_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_transfer_batch_by_out_batch_no(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryTransferBatchByBatchIdResponse,
+        >,
     )
 }
 /// `insurance_query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
@@ -728,9 +817,14 @@ fn insurance_query_transfer_detail_by_out_detail_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_transfer_detail_by_out_detail_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_transfer_detail_by_out_detail_no(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryTransferDetailByDetailIdResponse,
+        >,
     )
 }
 /// `insurance_query_batch_receipt`: 查询商家转账批次电子回单
@@ -744,8 +838,10 @@ fn insurance_query_batch_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).insurance_query_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::InsuranceQueryBatchReceiptResponse>,
     )
 }
 /// `insurance_apply_batch_receipt`: 申请商家转账批次电子回单
@@ -759,8 +855,10 @@ fn insurance_apply_batch_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).insurance_apply_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_apply_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::InsuranceApplyBatchReceiptResponse>,
     )
 }
 /// `insurance_apply_reservation_transfer`: 受理单次预约商家转账
@@ -774,9 +872,12 @@ fn insurance_apply_reservation_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_apply_reservation_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_apply_reservation_transfer(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceApplyReservationTransferResponse,
+        >,
     )
 }
 /// `insurance_query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
@@ -790,9 +891,14 @@ fn insurance_query_reservation_transfer_by_out_reservation_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_reservation_transfer_by_out_reservation_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_reservation_transfer_by_out_reservation_no(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }
 /// `insurance_close_reservation_transfer`: 关闭预约商家转账记录
@@ -806,9 +912,12 @@ fn insurance_close_reservation_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_close_reservation_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_close_reservation_transfer(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }
 /// `insurance_query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
@@ -822,9 +931,12 @@ fn insurance_query_reservation_transfer_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .insurance_query_reservation_transfer_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_query_reservation_transfer_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceQueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }
 /// `apply_transfer_batch`: 受理商家转账
@@ -835,8 +947,10 @@ fn apply_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_transfer_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_transfer_batch(&request),
+        crate::runtime::dispatch::show::<super::ApplyTransferBatchResponse>,
     )
 }
 /// `query_transfer_batch_by_batch_id`: 微信支付转账批次单号查询批次单
@@ -850,8 +964,10 @@ fn query_transfer_batch_by_batch_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_transfer_batch_by_batch_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_batch_id(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBatchByBatchIdResponse>,
     )
 }
 /// `query_transfer_detail_by_detail_id`: 微信支付转账明细单号查询明细单
@@ -865,9 +981,10 @@ fn query_transfer_detail_by_detail_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_transfer_detail_by_detail_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_detail_id(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferDetailByDetailIdResponse>,
     )
 }
 /// `query_detail_receipt`: 查询商家转账明细电子回单
@@ -878,8 +995,10 @@ fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailReceiptResponse>,
     )
 }
 /// `apply_detail_receipt`: 申请商家转账明细电子回单
@@ -890,8 +1009,10 @@ fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyDetailReceiptResponse>,
     )
 }
 /// `query_transfer_batch_by_out_batch_no`: 商户转账批次单号查询批次单
@@ -905,9 +1026,10 @@ fn query_transfer_batch_by_out_batch_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_transfer_batch_by_out_batch_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_out_batch_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBatchByBatchIdResponse>,
     )
 }
 /// `query_transfer_detail_by_out_detail_no`: 商户明细单号查询明细单
@@ -921,9 +1043,10 @@ fn query_transfer_detail_by_out_detail_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_transfer_detail_by_out_detail_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_out_detail_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferDetailByDetailIdResponse>,
     )
 }
 /// `query_batch_receipt`: 查询商家转账批次电子回单
@@ -934,8 +1057,10 @@ fn query_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryBatchReceiptResponse>,
     )
 }
 /// `apply_batch_receipt`: 申请商家转账批次电子回单
@@ -946,8 +1071,10 @@ fn apply_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyBatchReceiptResponse>,
     )
 }
 /// `apply_reservation_transfer`: 受理单次预约商家转账
@@ -961,8 +1088,12 @@ fn apply_reservation_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).apply_reservation_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_reservation_transfer(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceApplyReservationTransferResponse,
+        >,
     )
 }
 /// `query_reservation_transfer_by_out_reservation_no`: 商户预约单号查询预约商家转账记录
@@ -976,9 +1107,14 @@ fn query_reservation_transfer_by_out_reservation_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client)
-            .query_reservation_transfer_by_out_reservation_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_reservation_transfer_by_out_reservation_no(
+            &request,
+        ),
+        crate::runtime::dispatch::show::<
+            super::QueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }
 /// `close_reservation_transfer`: 关闭预约商家转账记录
@@ -992,8 +1128,12 @@ fn close_reservation_transfer(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).close_reservation_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_reservation_transfer(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }
 /// `query_reservation_transfer_by_id`: 微信支付预约单号查询预约商家转账记录
@@ -1007,7 +1147,11 @@ fn query_reservation_transfer_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PlatsolutionClient::new(client).query_reservation_transfer_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_reservation_transfer_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryReservationTransferByOutReservationNoResponse,
+        >,
     )
 }

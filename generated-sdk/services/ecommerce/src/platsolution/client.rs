@@ -121,21 +121,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyRechargeRequest,
     ) -> crate::runtime::Call<'a, RechargeApplyResponse> {
-        fn prepare(request: &ApplyRechargeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharges/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RECHARGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -179,23 +167,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryRechargeRequest,
     ) -> crate::runtime::Call<'a, MchDeposit> {
-        fn prepare(request: &QueryRechargeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-            target.segment("out_recharge_no", &request.out_recharge_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RECHARGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -237,24 +211,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CloseRechargeRequest,
     ) -> crate::runtime::Call<'a, MchDeposit> {
-        fn prepare(request: &CloseRechargeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
-            target.segment("out_recharge_no", &request.out_recharge_no)?;
-            target.literal("/close");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_RECHARGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -285,23 +244,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyBankTransferRechargeRequest,
     ) -> crate::runtime::Call<'a, ApplyBankTransferRechargeResponse> {
-        fn prepare(
-            request: &ApplyBankTransferRechargeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/bank-transfer-recharges/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_bank_transfer_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -332,27 +277,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryBankTransferRechargeRequest,
     ) -> crate::runtime::Call<'a, QueryBankTransferRechargeResponse> {
-        fn prepare(
-            request: &QueryBankTransferRechargeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/",
-                );
-            target.segment("out_recharge_no", &request.out_recharge_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_bank_transfer_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -383,24 +310,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &OpenInsuranceCompensationRequest,
     ) -> crate::runtime::Call<'a, OpenInsuranceCompensationResponse> {
-        fn prepare(
-            request: &OpenInsuranceCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/platsolution/ecommerce/insurance-compensation-contracts");
-            Ok(ApiRequest {
-                operation: &operations::OPEN_INSURANCE_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_open_insurance_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -431,28 +343,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CheckInsuranceCompensationOpenedRequest,
     ) -> crate::runtime::Call<'a, OpenInsuranceCompensationResponse> {
-        fn prepare(
-            request: &CheckInsuranceCompensationOpenedRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/",
-                );
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/check-opened");
-            Ok(ApiRequest {
-                operation: &operations::CHECK_INSURANCE_COMPENSATION_OPENED,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_check_insurance_compensation_opened(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -483,21 +376,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateCompensationResponse> {
-        fn prepare(request: &CreateCompensationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/mch-transfer/compensate-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -528,27 +409,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryCompensationByBillIdRequest,
     ) -> crate::runtime::Call<'a, QueryCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryCompensationByBillIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/",
-                );
-            target.segment("bill_id", &request.bill_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPENSATION_BY_BILL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_compensation_by_bill_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -579,27 +442,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryCompensationByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryCompensationByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPENSATION_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_compensation_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -630,26 +475,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CancelCompensationRequest,
     ) -> crate::runtime::Call<'a, CancelCompensationResponse> {
-        fn prepare(request: &CancelCompensationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_COMPENSATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -680,26 +508,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &PreTransferCompensationRequest,
     ) -> crate::runtime::Call<'a, PreTransferCompensationResponse> {
-        fn prepare(
-            request: &PreTransferCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
-                );
-            Ok(ApiRequest {
-                operation: &operations::PRE_TRANSFER_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_transfer_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -730,26 +541,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateDepositAfterSalesCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateDepositAfterSalesCompensationResponse> {
-        fn prepare(
-            request: &CreateDepositAfterSalesCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_deposit_after_sales_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -780,30 +574,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositAfterSalesCompensationByBillIdRequest,
     ) -> crate::runtime::Call<'a, QueryDepositAfterSalesCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryDepositAfterSalesCompensationByBillIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/",
-                );
-            target.segment("bill_id", &request.bill_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_after_sales_compensation_by_bill_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -834,30 +607,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryDepositAfterSalesCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_after_sales_compensation_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -888,26 +640,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateDepositPremiumCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateDepositPremiumCompensationResponse> {
-        fn prepare(
-            request: &CreateDepositPremiumCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DEPOSIT_PREMIUM_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_deposit_premium_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -938,27 +673,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositPremiumCompensationRequest,
     ) -> crate::runtime::Call<'a, QueryDepositPremiumCompensationResponse> {
-        fn prepare(
-            request: &QueryDepositPremiumCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_PREMIUM_COMPENSATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_premium_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -989,26 +706,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateDepositShippingCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateDepositShippingCompensationResponse> {
-        fn prepare(
-            request: &CreateDepositShippingCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DEPOSIT_SHIPPING_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_deposit_shipping_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1039,30 +739,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositShippingCompensationRequest,
     ) -> crate::runtime::Call<'a, QueryDepositShippingCompensationResponse> {
-        fn prepare(
-            request: &QueryDepositShippingCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_SHIPPING_COMPENSATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_shipping_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1093,24 +772,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateInsuranceClaimRequest,
     ) -> crate::runtime::Call<'a, CreateInsuranceClaimResponse> {
-        fn prepare(request: &CreateInsuranceClaimRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_INSURANCE_CLAIM,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_insurance_claim(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1141,30 +805,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryInsuranceClaimByBillIdRequest,
     ) -> crate::runtime::Call<'a, QueryInsuranceClaimByBillIdResponse> {
-        fn prepare(
-            request: &QueryInsuranceClaimByBillIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/",
-                );
-            target.segment("bill_id", &request.bill_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_INSURANCE_CLAIM_BY_BILL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_insurance_claim_by_bill_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1195,30 +838,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryInsuranceClaimByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryInsuranceClaimByBillIdResponse> {
-        fn prepare(
-            request: &QueryInsuranceClaimByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_insurance_claim_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1249,26 +871,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CancelInsuranceClaimRequest,
     ) -> crate::runtime::Call<'a, CancelInsuranceClaimResponse> {
-        fn prepare(request: &CancelInsuranceClaimRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_INSURANCE_CLAIM,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_insurance_claim(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1299,26 +904,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &PreTransferInsuranceClaimRequest,
     ) -> crate::runtime::Call<'a, PreTransferInsuranceClaimResponse> {
-        fn prepare(
-            request: &PreTransferInsuranceClaimRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
-                );
-            Ok(ApiRequest {
-                operation: &operations::PRE_TRANSFER_INSURANCE_CLAIM,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_transfer_insurance_claim(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1349,26 +937,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateSubMerchantCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateSubMerchantCompensationResponse> {
-        fn prepare(
-            request: &CreateSubMerchantCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SUB_MERCHANT_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_sub_merchant_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1399,30 +970,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QuerySubMerchantCompensationRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantCompensationResponse> {
-        fn prepare(
-            request: &QuerySubMerchantCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            if let Some(value) = &request.sponsor_mchid {
-                target.query("sponsor_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_COMPENSATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1453,23 +1003,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateDepositCompensationRequest,
     ) -> crate::runtime::Call<'a, CreateDepositCompensationResponse> {
-        fn prepare(
-            request: &CreateDepositCompensationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/mch-transfer/transfer-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DEPOSIT_COMPENSATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_deposit_compensation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1500,30 +1036,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositCompensationByBillIdRequest,
     ) -> crate::runtime::Call<'a, QueryDepositCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryDepositCompensationByBillIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/",
-                );
-            target.segment("bill_id", &request.bill_id)?;
-            if let Some(value) = &request.business_type {
-                target.query("business_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_compensation_by_bill_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1554,30 +1069,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDepositCompensationByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryDepositCompensationByBillIdResponse> {
-        fn prepare(
-            request: &QueryDepositCompensationByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            if let Some(value) = &request.business_type {
-                target.query("business_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deposit_compensation_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1608,21 +1102,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &AddRechargeEmployeeRequest,
     ) -> crate::runtime::Call<'a, AddRechargeEmployeeResponse> {
-        fn prepare(request: &AddRechargeEmployeeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharge-employees");
-            Ok(ApiRequest {
-                operation: &operations::ADD_RECHARGE_EMPLOYEE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_recharge_employee(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1653,22 +1135,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ListRechargeEmployeesRequest,
     ) -> crate::runtime::Call<'a, ListRechargeEmployeesResponse> {
-        fn prepare(request: &ListRechargeEmployeesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::LIST_RECHARGE_EMPLOYEES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_recharge_employees(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1699,27 +1168,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &DeleteRechargeEmployeeRequest,
     ) -> crate::runtime::Call<'a, AddRechargeEmployeeResponse> {
-        fn prepare(
-            request: &DeleteRechargeEmployeeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/sp-openid/");
-            target.segment("sp_openid", &request.sp_openid)?;
-            target.literal("/delete");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_RECHARGE_EMPLOYEE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_recharge_employee(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1750,21 +1201,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplySettleBatchRequest,
     ) -> crate::runtime::Call<'a, ApplySettleBatchResponse> {
-        fn prepare(request: &ApplySettleBatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SETTLE_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_settle_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1795,22 +1234,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QuerySettleBatchRequest,
     ) -> crate::runtime::Call<'a, QuerySettleBatchResponse> {
-        fn prepare(request: &QuerySettleBatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
-            target.segment("settle_batch_no", &request.settle_batch_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SETTLE_BATCH,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_settle_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1841,23 +1267,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyAbnormalSettleRequest,
     ) -> crate::runtime::Call<'a, ApplyAbnormalSettleResponse> {
-        fn prepare(request: &ApplyAbnormalSettleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
-            target.segment("settle_batch_no", &request.settle_batch_no)?;
-            target.literal("/apply-abnormal-settle");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ABNORMAL_SETTLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_abnormal_settle(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1899,24 +1311,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CreateDayEndBalanceWithdrawRequest,
     ) -> crate::runtime::Call<'a, CreateDayEndBalanceWithdrawResponse> {
-        fn prepare(
-            request: &CreateDayEndBalanceWithdrawRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DAY_END_BALANCE_WITHDRAW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_day_end_balance_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1957,28 +1354,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDayEndBalanceWithdrawRequest,
     ) -> crate::runtime::Call<'a, CreateDayEndBalanceWithdrawResponse> {
-        fn prepare(
-            request: &QueryDayEndBalanceWithdrawRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/",
-                );
-            target.segment("out_request_no", &request.out_request_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DAY_END_BALANCE_WITHDRAW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_day_end_balance_withdraw(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2009,23 +1387,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceApplyTransferBatchRequest,
     ) -> crate::runtime::Call<'a, InsuranceApplyTransferBatchResponse> {
-        fn prepare(
-            request: &InsuranceApplyTransferBatchRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/insurance/mch-transfer/batches/apply");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_APPLY_TRANSFER_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_apply_transfer_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2056,35 +1420,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryTransferBatchByBatchIdRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &InsuranceQueryTransferBatchByBatchIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_transfer_batch_by_batch_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2115,27 +1453,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryTransferDetailByDetailIdRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &InsuranceQueryTransferDetailByDetailIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.literal("/details/detail-id/");
-            target.segment("detail_id", &request.detail_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_transfer_detail_by_detail_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2166,30 +1486,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryDetailReceiptResponse> {
-        fn prepare(
-            request: &InsuranceQueryDetailReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2220,30 +1519,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceApplyDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, InsuranceApplyDetailReceiptResponse> {
-        fn prepare(
-            request: &InsuranceApplyDetailReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_APPLY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_apply_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2274,38 +1552,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryTransferBatchByOutBatchNoRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &InsuranceQueryTransferBatchByOutBatchNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_transfer_batch_by_out_batch_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2336,30 +1585,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryTransferDetailByOutDetailNoRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &InsuranceQueryTransferDetailByOutDetailNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/details/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_transfer_detail_by_out_detail_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2390,28 +1618,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceQueryBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, InsuranceQueryBatchReceiptResponse> {
-        fn prepare(
-            request: &InsuranceQueryBatchReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2442,28 +1651,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceApplyBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, InsuranceApplyBatchReceiptResponse> {
-        fn prepare(
-            request: &InsuranceApplyBatchReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_APPLY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_apply_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2494,23 +1684,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &InsuranceApplyReservationTransferRequest,
     ) -> crate::runtime::Call<'a, InsuranceApplyReservationTransferResponse> {
-        fn prepare(
-            request: &InsuranceApplyReservationTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/insurance/mch-transfer/reservation/apply");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_APPLY_RESERVATION_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_apply_reservation_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2544,28 +1720,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         'a,
         InsuranceQueryReservationTransferByOutReservationNoResponse,
     > {
-        fn prepare(
-            request: &InsuranceQueryReservationTransferByOutReservationNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
-                );
-            target.segment("out_reservation_no", &request.out_reservation_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_reservation_transfer_by_out_reservation_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2599,29 +1756,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         'a,
         InsuranceQueryReservationTransferByOutReservationNoResponse,
     > {
-        fn prepare(
-            request: &InsuranceCloseReservationTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
-                );
-            target.segment("out_reservation_no", &request.out_reservation_no)?;
-            target.literal("/close");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_CLOSE_RESERVATION_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_close_reservation_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2655,28 +1792,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         'a,
         InsuranceQueryReservationTransferByOutReservationNoResponse,
     > {
-        fn prepare(
-            request: &InsuranceQueryReservationTransferByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/",
-                );
-            target.segment("reservation_id", &request.reservation_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_query_reservation_transfer_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2707,21 +1825,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyTransferBatchRequest,
     ) -> crate::runtime::Call<'a, ApplyTransferBatchResponse> {
-        fn prepare(request: &ApplyTransferBatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/batches/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRANSFER_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_transfer_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2752,35 +1858,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryTransferBatchByBatchIdRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &QueryTransferBatchByBatchIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_batch_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2811,27 +1891,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryTransferDetailByDetailIdRequest,
     ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &QueryTransferDetailByDetailIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.literal("/details/detail-id/");
-            target.segment("detail_id", &request.detail_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_detail_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2862,28 +1924,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
-        fn prepare(request: &QueryDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2914,28 +1957,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyDetailReceiptResponse> {
-        fn prepare(request: &ApplyDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2966,35 +1990,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryTransferBatchByOutBatchNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &QueryTransferBatchByOutBatchNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_out_batch_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3025,27 +2023,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryTransferDetailByOutDetailNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &QueryTransferDetailByOutDetailNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/details/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_out_detail_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3076,26 +2056,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryBatchReceiptResponse> {
-        fn prepare(request: &QueryBatchReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3126,26 +2089,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyBatchReceiptResponse> {
-        fn prepare(request: &ApplyBatchReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/",
-                );
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3176,23 +2122,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &ApplyReservationTransferRequest,
     ) -> crate::runtime::Call<'a, InsuranceApplyReservationTransferResponse> {
-        fn prepare(
-            request: &ApplyReservationTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/reservation/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RESERVATION_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_reservation_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3223,28 +2155,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryReservationTransferByOutReservationNoRequest,
     ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
-        fn prepare(
-            request: &QueryReservationTransferByOutReservationNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/reservation/out-reservation-no/",
-                );
-            target.segment("out_reservation_no", &request.out_reservation_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_reservation_transfer_by_out_reservation_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3275,29 +2188,9 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &CloseReservationTransferRequest,
     ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
-        fn prepare(
-            request: &CloseReservationTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/platsolution/mch-transfer/reservation/out-reservation-no/",
-                );
-            target.segment("out_reservation_no", &request.out_reservation_no)?;
-            target.literal("/close");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_RESERVATION_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_reservation_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3328,26 +2221,1188 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         &self,
         request: &QueryReservationTransferByIdRequest,
     ) -> crate::runtime::Call<'a, QueryReservationTransferByOutReservationNoResponse> {
-        fn prepare(
-            request: &QueryReservationTransferByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/platsolution/mch-transfer/reservation/reservation-id/");
-            target.segment("reservation_id", &request.reservation_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RESERVATION_TRANSFER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_reservation_transfer_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PlatsolutionClient::apply_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_recharge(
+    request: &ApplyRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharges/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RECHARGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_recharge(
+    request: &QueryRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
+    target.segment("out_recharge_no", &request.out_recharge_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RECHARGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::close_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_recharge(
+    request: &CloseRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharges/out-recharge-no/");
+    target.segment("out_recharge_no", &request.out_recharge_no)?;
+    target.literal("/close");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_RECHARGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_bank_transfer_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_bank_transfer_recharge(
+    request: &ApplyBankTransferRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/bank-transfer-recharges/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_bank_transfer_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_bank_transfer_recharge(
+    request: &QueryBankTransferRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/");
+    target.segment("out_recharge_no", &request.out_recharge_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::open_insurance_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_open_insurance_compensation(
+    request: &OpenInsuranceCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/insurance-compensation-contracts");
+    Ok(ApiRequest {
+        operation: &operations::OPEN_INSURANCE_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::check_insurance_compensation_opened`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_check_insurance_compensation_opened(
+    request: &CheckInsuranceCompensationOpenedRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/",
+        );
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/check-opened");
+    Ok(ApiRequest {
+        operation: &operations::CHECK_INSURANCE_COMPENSATION_OPENED,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_compensation(
+    request: &CreateCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/compensate-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_compensation_by_bill_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_compensation_by_bill_id(
+    request: &QueryCompensationByBillIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/");
+    target.segment("bill_id", &request.bill_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPENSATION_BY_BILL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_compensation_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_compensation_by_out_bill_no(
+    request: &QueryCompensationByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPENSATION_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::cancel_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_compensation(
+    request: &CancelCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_COMPENSATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::pre_transfer_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_transfer_compensation(
+    request: &PreTransferCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer",
+        );
+    Ok(ApiRequest {
+        operation: &operations::PRE_TRANSFER_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_deposit_after_sales_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_deposit_after_sales_compensation(
+    request: &CreateDepositAfterSalesCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_after_sales_compensation_by_bill_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_after_sales_compensation_by_bill_id(
+    request: &QueryDepositAfterSalesCompensationByBillIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/",
+        );
+    target.segment("bill_id", &request.bill_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_BILL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_after_sales_compensation_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_after_sales_compensation_by_out_bill_no(
+    request: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_AFTER_SALES_COMPENSATION_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_deposit_premium_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_deposit_premium_compensation(
+    request: &CreateDepositPremiumCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DEPOSIT_PREMIUM_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_premium_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_premium_compensation(
+    request: &QueryDepositPremiumCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_PREMIUM_COMPENSATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_deposit_shipping_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_deposit_shipping_compensation(
+    request: &CreateDepositShippingCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DEPOSIT_SHIPPING_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_shipping_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_shipping_compensation(
+    request: &QueryDepositShippingCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_SHIPPING_COMPENSATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_insurance_claim`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_insurance_claim(
+    request: &CreateInsuranceClaimRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_INSURANCE_CLAIM,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_insurance_claim_by_bill_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_insurance_claim_by_bill_id(
+    request: &QueryInsuranceClaimByBillIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/",
+        );
+    target.segment("bill_id", &request.bill_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_INSURANCE_CLAIM_BY_BILL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_insurance_claim_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_insurance_claim_by_out_bill_no(
+    request: &QueryInsuranceClaimByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_INSURANCE_CLAIM_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::cancel_insurance_claim`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_insurance_claim(
+    request: &CancelInsuranceClaimRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/",
+        );
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_INSURANCE_CLAIM,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::pre_transfer_insurance_claim`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_transfer_insurance_claim(
+    request: &PreTransferInsuranceClaimRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer",
+        );
+    Ok(ApiRequest {
+        operation: &operations::PRE_TRANSFER_INSURANCE_CLAIM,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_sub_merchant_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_sub_merchant_compensation(
+    request: &CreateSubMerchantCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SUB_MERCHANT_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_sub_merchant_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_compensation(
+    request: &QuerySubMerchantCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    if let Some(value) = &request.sponsor_mchid {
+        target.query("sponsor_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_COMPENSATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_deposit_compensation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_deposit_compensation(
+    request: &CreateDepositCompensationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/transfer-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DEPOSIT_COMPENSATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_compensation_by_bill_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_compensation_by_bill_id(
+    request: &QueryDepositCompensationByBillIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/");
+    target.segment("bill_id", &request.bill_id)?;
+    if let Some(value) = &request.business_type {
+        target.query("business_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_BILL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_deposit_compensation_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deposit_compensation_by_out_bill_no(
+    request: &QueryDepositCompensationByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    if let Some(value) = &request.business_type {
+        target.query("business_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEPOSIT_COMPENSATION_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::add_recharge_employee`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_recharge_employee(
+    request: &AddRechargeEmployeeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharge-employees");
+    Ok(ApiRequest {
+        operation: &operations::ADD_RECHARGE_EMPLOYEE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::list_recharge_employees`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_recharge_employees(
+    request: &ListRechargeEmployeesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::LIST_RECHARGE_EMPLOYEES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::delete_recharge_employee`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_recharge_employee(
+    request: &DeleteRechargeEmployeeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/recharge-employees/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/sp-openid/");
+    target.segment("sp_openid", &request.sp_openid)?;
+    target.literal("/delete");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_RECHARGE_EMPLOYEE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_settle_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_settle_batch(
+    request: &ApplySettleBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SETTLE_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_settle_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_settle_batch(
+    request: &QuerySettleBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
+    target.segment("settle_batch_no", &request.settle_batch_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SETTLE_BATCH,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_abnormal_settle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_abnormal_settle(
+    request: &ApplyAbnormalSettleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/settle/prepay-settle-orders/");
+    target.segment("settle_batch_no", &request.settle_batch_no)?;
+    target.literal("/apply-abnormal-settle");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ABNORMAL_SETTLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::create_day_end_balance_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_day_end_balance_withdraw(
+    request: &CreateDayEndBalanceWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DAY_END_BALANCE_WITHDRAW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_day_end_balance_withdraw`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_day_end_balance_withdraw(
+    request: &QueryDayEndBalanceWithdrawRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/",
+        );
+    target.segment("out_request_no", &request.out_request_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DAY_END_BALANCE_WITHDRAW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_apply_transfer_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_apply_transfer_batch(
+    request: &InsuranceApplyTransferBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/batches/apply");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_APPLY_TRANSFER_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_transfer_batch_by_batch_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_transfer_batch_by_batch_id(
+    request: &InsuranceQueryTransferBatchByBatchIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_transfer_detail_by_detail_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_transfer_detail_by_detail_id(
+    request: &InsuranceQueryTransferDetailByDetailIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.literal("/details/detail-id/");
+    target.segment("detail_id", &request.detail_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_detail_receipt(
+    request: &InsuranceQueryDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
+        );
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_apply_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_apply_detail_receipt(
+    request: &InsuranceApplyDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/",
+        );
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_APPLY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_transfer_batch_by_out_batch_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_transfer_batch_by_out_batch_no(
+    request: &InsuranceQueryTransferBatchByOutBatchNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_transfer_detail_by_out_detail_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_transfer_detail_by_out_detail_no(
+    request: &InsuranceQueryTransferDetailByOutDetailNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/details/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_batch_receipt(
+    request: &InsuranceQueryBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
+        );
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_apply_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_apply_batch_receipt(
+    request: &InsuranceApplyBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/",
+        );
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_APPLY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_apply_reservation_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_apply_reservation_transfer(
+    request: &InsuranceApplyReservationTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/insurance/mch-transfer/reservation/apply");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_APPLY_RESERVATION_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_reservation_transfer_by_out_reservation_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_reservation_transfer_by_out_reservation_no(
+    request: &InsuranceQueryReservationTransferByOutReservationNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
+        );
+    target.segment("out_reservation_no", &request.out_reservation_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_close_reservation_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_close_reservation_transfer(
+    request: &InsuranceCloseReservationTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/",
+        );
+    target.segment("out_reservation_no", &request.out_reservation_no)?;
+    target.literal("/close");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_CLOSE_RESERVATION_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::insurance_query_reservation_transfer_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_query_reservation_transfer_by_id(
+    request: &InsuranceQueryReservationTransferByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/insurance/mch-transfer/reservation/reservation-id/");
+    target.segment("reservation_id", &request.reservation_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_QUERY_RESERVATION_TRANSFER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_transfer_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_transfer_batch(
+    request: &ApplyTransferBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/batches/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRANSFER_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_transfer_batch_by_batch_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_batch_id(
+    request: &QueryTransferBatchByBatchIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_transfer_detail_by_detail_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_detail_id(
+    request: &QueryTransferDetailByDetailIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.literal("/details/detail-id/");
+    target.segment("detail_id", &request.detail_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_detail_receipt(
+    request: &QueryDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_detail_receipt(
+    request: &ApplyDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_transfer_batch_by_out_batch_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_out_batch_no(
+    request: &QueryTransferBatchByOutBatchNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_transfer_detail_by_out_detail_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_out_detail_no(
+    request: &QueryTransferDetailByOutDetailNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/details/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_batch_receipt(
+    request: &QueryBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_batch_receipt(
+    request: &ApplyBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::apply_reservation_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_reservation_transfer(
+    request: &ApplyReservationTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/reservation/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RESERVATION_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_reservation_transfer_by_out_reservation_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_reservation_transfer_by_out_reservation_no(
+    request: &QueryReservationTransferByOutReservationNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/reservation/out-reservation-no/");
+    target.segment("out_reservation_no", &request.out_reservation_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RESERVATION_TRANSFER_BY_OUT_RESERVATION_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::close_reservation_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_reservation_transfer(
+    request: &CloseReservationTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/reservation/out-reservation-no/");
+    target.segment("out_reservation_no", &request.out_reservation_no)?;
+    target.literal("/close");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_RESERVATION_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PlatsolutionClient::query_reservation_transfer_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_reservation_transfer_by_id(
+    request: &QueryReservationTransferByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/platsolution/mch-transfer/reservation/reservation-id/");
+    target.segment("reservation_id", &request.reservation_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RESERVATION_TRANSFER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微信支付境外 APIv3(付款码支付) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -119,8 +119,10 @@ fn micropay_pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).micropay_pay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_micropay_pay(&request),
+        crate::runtime::dispatch::show::<super::MicropayTransaction>,
     )
 }
 /// `query_order_by_id`: 查询订单(微信支付订单号)
@@ -131,8 +133,10 @@ fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_id(&request),
+        crate::runtime::dispatch::show::<super::Transaction>,
     )
 }
 /// `query_order_by_out_trade_no`: 查询订单(商户订单号)
@@ -146,8 +150,10 @@ fn query_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::Transaction>,
     )
 }
 /// `create_refund`: 申请退款
@@ -158,8 +164,10 @@ fn create_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_refund(&request),
+        crate::runtime::dispatch::show::<super::CreateRefundResponse>,
     )
 }
 /// `query_refund_by_out_refund_no`: 查询单笔退款(商户退款单号)
@@ -173,8 +181,10 @@ fn query_refund_by_out_refund_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_refund_by_out_refund_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refund_by_out_refund_no(&request),
+        crate::runtime::dispatch::show::<super::Refund>,
     )
 }
 /// `query_refund_by_id`: 查询单笔退款(微信支付退款单号)
@@ -185,8 +195,10 @@ fn query_refund_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_refund_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refund_by_id(&request),
+        crate::runtime::dispatch::show::<super::Refund>,
     )
 }
 /// `list_refunds`: 查询所有退款
@@ -197,8 +209,10 @@ fn list_refunds(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).list_refunds(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_refunds(&request),
+        crate::runtime::dispatch::show::<super::RefundList>,
     )
 }
 /// `download_statement`: 下载对账单
@@ -221,8 +235,10 @@ fn reverse_by_out_trade_no(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).reverse_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_by_out_trade_no(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `reverse_by_id`: 撤销订单(微信支付订单号)
@@ -233,8 +249,10 @@ fn reverse_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).reverse_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_by_id(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `download_certificates`: 下载平台证书
@@ -245,8 +263,10 @@ fn download_certificates(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).download_certificates(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_certificates(&request),
+        crate::runtime::dispatch::show::<super::CertificateList>,
     )
 }
 /// `list_settlements`: 查询资金结算明细
@@ -257,8 +277,10 @@ fn list_settlements(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).list_settlements(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_settlements(&request),
+        crate::runtime::dispatch::show::<super::SettlementList>,
     )
 }
 /// `legacy_query_customs_declaration`: 报关查询API
@@ -272,8 +294,10 @@ fn legacy_query_customs_declaration(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_customs_declaration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_customs_declaration(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryCustomsDeclarationResponse>,
     )
 }
 /// `legacy_modify_customs_declaration`: 报关信息修改API
@@ -287,8 +311,10 @@ fn legacy_modify_customs_declaration(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_modify_customs_declaration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_modify_customs_declaration(&request),
+        crate::runtime::dispatch::show::<super::LegacyModifyCustomsDeclarationResponse>,
     )
 }
 /// `legacy_declare_customs`: 报关API
@@ -299,8 +325,10 @@ fn legacy_declare_customs(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_declare_customs(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_declare_customs(&request),
+        crate::runtime::dispatch::show::<super::LegacyDeclareCustomsResponse>,
     )
 }
 /// `legacy_redeclare_customs`: 报关重推API
@@ -311,8 +339,10 @@ fn legacy_redeclare_customs(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_redeclare_customs(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_redeclare_customs(&request),
+        crate::runtime::dispatch::show::<super::LegacyRedeclareCustomsResponse>,
     )
 }
 /// `legacy_verify_customs_certificate`: 身份信息校验API
@@ -326,8 +356,10 @@ fn legacy_verify_customs_certificate(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_verify_customs_certificate(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_verify_customs_certificate(&request),
+        crate::runtime::dispatch::show::<super::LegacyVerifyCustomsCertificateResponse>,
     )
 }
 /// `legacy_download_certificates`: 获取平台证书列表
@@ -341,8 +373,10 @@ fn legacy_download_certificates(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_download_certificates(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_download_certificates(&request),
+        crate::runtime::dispatch::show::<super::LegacyDownloadCertificatesResponse>,
     )
 }
 /// `legacy_create_sub_merchant`: 子商户进件（融合钱包）
@@ -356,8 +390,10 @@ fn legacy_create_sub_merchant(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_create_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_create_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::LegacyCreateSubMerchantResponse>,
     )
 }
 /// `legacy_update_sub_merchant`: 修改子商户（融合钱包）
@@ -371,8 +407,10 @@ fn legacy_update_sub_merchant(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_update_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_update_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::LegacyUpdateSubMerchantResponse>,
     )
 }
 /// `legacy_query_sub_merchant`: 查询子商户（融合钱包）
@@ -383,8 +421,10 @@ fn legacy_query_sub_merchant(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::LegacyQuerySubMerchantResponse>,
     )
 }
 /// `legacy_list_refunds`: 查询所有退款
@@ -395,8 +435,10 @@ fn legacy_list_refunds(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_list_refunds(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_list_refunds(&request),
+        crate::runtime::dispatch::show::<super::LegacyListRefundsResponse>,
     )
 }
 /// `legacy_create_refund`: 申请退款
@@ -407,8 +449,10 @@ fn legacy_create_refund(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_create_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_create_refund(&request),
+        crate::runtime::dispatch::show::<super::LegacyCreateRefundResponse>,
     )
 }
 /// `legacy_query_refund_by_id`: 查询单笔退款(微信支付退款订单号)
@@ -419,8 +463,10 @@ fn legacy_query_refund_by_id(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_refund_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_refund_by_id(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryRefundByIdResponse>,
     )
 }
 /// `legacy_query_refund_by_out_refund_no`: 查询单笔退款(商户退款订单号)
@@ -434,8 +480,10 @@ fn legacy_query_refund_by_out_refund_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_refund_by_out_refund_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_refund_by_out_refund_no(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryRefundByIdResponse>,
     )
 }
 /// `legacy_list_settlements`: 查询结算资金明细API
@@ -446,8 +494,10 @@ fn legacy_list_settlements(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_list_settlements(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_list_settlements(&request),
+        crate::runtime::dispatch::show::<super::LegacyListSettlementsResponse>,
     )
 }
 /// `legacy_download_statement`: 下载对账单
@@ -472,8 +522,10 @@ fn legacy_app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_app_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_app_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyAppPrepayResponse>,
     )
 }
 /// `legacy_query_order_by_id`: 查询订单(微信支付订单号)
@@ -484,8 +536,10 @@ fn legacy_query_order_by_id(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_order_by_id(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryOrderByIdResponse>,
     )
 }
 /// `legacy_close_order_by_id`: 关闭订单(微信支付订单号)
@@ -496,8 +550,10 @@ fn legacy_close_order_by_id(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).legacy_close_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_close_order_by_id(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `legacy_reverse_by_id`: 撤销订单(微信支付订单号)
@@ -508,8 +564,10 @@ fn legacy_reverse_by_id(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).legacy_reverse_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_reverse_by_id(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `legacy_jsapi_prepay`: 小程序/公众号支付下单
@@ -520,8 +578,10 @@ fn legacy_jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_jsapi_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_jsapi_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyAppPrepayResponse>,
     )
 }
 /// `legacy_micropay`: 提交付款码支付
@@ -532,8 +592,10 @@ fn legacy_micropay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_micropay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_micropay(&request),
+        crate::runtime::dispatch::show::<super::LegacyMicropayResponse>,
     )
 }
 /// `legacy_h5_prepay`: H5支付下单
@@ -544,8 +606,10 @@ fn legacy_h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_h5_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_h5_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyH5PrepayResponse>,
     )
 }
 /// `legacy_native_prepay`: 扫码支付下单
@@ -556,8 +620,10 @@ fn legacy_native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_native_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_native_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyNativePrepayResponse>,
     )
 }
 /// `legacy_query_order_by_out_trade_no`: 查询订单(商户订单号)
@@ -571,8 +637,10 @@ fn legacy_query_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).legacy_query_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryOrderByIdResponse>,
     )
 }
 /// `legacy_close_order_by_out_trade_no`: 关闭订单(商户订单号)
@@ -586,8 +654,10 @@ fn legacy_close_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).legacy_close_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_close_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `legacy_reverse_by_out_trade_no`: 撤销订单(商户订单号)
@@ -601,8 +671,10 @@ fn legacy_reverse_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).legacy_reverse_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_reverse_by_out_trade_no(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_customs_declaration`: 报关查询API
@@ -613,8 +685,10 @@ fn query_customs_declaration(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_customs_declaration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_customs_declaration(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryCustomsDeclarationResponse>,
     )
 }
 /// `modify_customs_declaration`: 报关信息修改API
@@ -628,8 +702,10 @@ fn modify_customs_declaration(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).modify_customs_declaration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_customs_declaration(&request),
+        crate::runtime::dispatch::show::<super::LegacyModifyCustomsDeclarationResponse>,
     )
 }
 /// `declare_customs`: 报关API
@@ -640,8 +716,10 @@ fn declare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).declare_customs(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_declare_customs(&request),
+        crate::runtime::dispatch::show::<super::LegacyDeclareCustomsResponse>,
     )
 }
 /// `redeclare_customs`: 报关重推API
@@ -652,8 +730,10 @@ fn redeclare_customs(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).redeclare_customs(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_redeclare_customs(&request),
+        crate::runtime::dispatch::show::<super::LegacyRedeclareCustomsResponse>,
     )
 }
 /// `verify_customs_certificate`: 身份信息校验API
@@ -667,8 +747,10 @@ fn verify_customs_certificate(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).verify_customs_certificate(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_verify_customs_certificate(&request),
+        crate::runtime::dispatch::show::<super::LegacyVerifyCustomsCertificateResponse>,
     )
 }
 /// `delete_complaint_notification`: 删除投诉通知回调
@@ -682,8 +764,10 @@ fn delete_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).delete_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_complaint_notification(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_complaint_notification`: 查询投诉通知回调
@@ -697,8 +781,10 @@ fn query_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `create_complaint_notification`: 创建投诉通知回调
@@ -712,8 +798,10 @@ fn create_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `update_complaint_notification`: 更新投诉通知回调
@@ -727,8 +815,10 @@ fn update_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).update_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `list_complaints`: 查询投诉单列表
@@ -739,8 +829,10 @@ fn list_complaints(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).list_complaints(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_complaints(&request),
+        crate::runtime::dispatch::show::<super::ListComplaintsResponse>,
     )
 }
 /// `query_complaint`: 查询投诉单详情
@@ -751,8 +843,10 @@ fn query_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_complaint(&request),
+        crate::runtime::dispatch::show::<super::ListComplaintsData>,
     )
 }
 /// `complete_complaint`: 反馈处理完成
@@ -763,8 +857,10 @@ fn complete_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).complete_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_complaint(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `list_complaint_negotiation_history`: 查询投诉协商历史
@@ -778,8 +874,10 @@ fn list_complaint_negotiation_history(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).list_complaint_negotiation_history(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_complaint_negotiation_history(&request),
+        crate::runtime::dispatch::show::<super::ListComplaintNegotiationHistoryResponse>,
     )
 }
 /// `respond_complaint`: 提交回复
@@ -790,8 +888,10 @@ fn respond_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).respond_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_respond_complaint(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `upload_complaint_image`: 商户上传反馈图片API
@@ -806,8 +906,10 @@ fn upload_complaint_image(client: &crate::runtime::Client, input: Input) -> Call
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).upload_complaint_image(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_complaint_image(&request, file),
+        crate::runtime::dispatch::show::<super::UploadComplaintImageResponse>,
     )
 }
 /// `download_complaint_image`: 图片下载API
@@ -818,8 +920,10 @@ fn download_complaint_image(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).download_complaint_image(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_complaint_image(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `upload_file`: 上传文件API
@@ -834,8 +938,10 @@ fn upload_file(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).upload_file(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_file(&request, file),
+        crate::runtime::dispatch::show::<super::UploadFileResponse>,
     )
 }
 /// `create_h5_permission_application`: 创建H5支付权限申请单
@@ -849,8 +955,10 @@ fn create_h5_permission_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_h5_permission_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_h5_permission_application(&request),
+        crate::runtime::dispatch::show::<super::CreateH5PermissionApplicationResponse>,
     )
 }
 /// `query_h5_permission_application`: 查询H5支付权限申请单详情
@@ -864,8 +972,10 @@ fn query_h5_permission_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_h5_permission_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_h5_permission_application(&request),
+        crate::runtime::dispatch::show::<super::CreateH5PermissionApplicationResponse>,
     )
 }
 /// `update_h5_permission_application`: 修改H5支付权限申请单
@@ -879,8 +989,10 @@ fn update_h5_permission_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).update_h5_permission_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_h5_permission_application(&request),
+        crate::runtime::dispatch::show::<super::UpdateH5PermissionApplicationResponse>,
     )
 }
 /// `create_h5_domain_application`: 创建H5支付域名修改申请单
@@ -894,8 +1006,10 @@ fn create_h5_domain_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_h5_domain_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_h5_domain_application(&request),
+        crate::runtime::dispatch::show::<super::CreateH5DomainApplicationResponse>,
     )
 }
 /// `query_h5_domain_application`: 查询H5支付域名修改申请单
@@ -909,8 +1023,10 @@ fn query_h5_domain_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_h5_domain_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_h5_domain_application(&request),
+        crate::runtime::dispatch::show::<super::CreateH5DomainApplicationResponse>,
     )
 }
 /// `update_h5_domain_application`: 修改H5支付域名修改申请单
@@ -924,8 +1040,10 @@ fn update_h5_domain_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).update_h5_domain_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_h5_domain_application(&request),
+        crate::runtime::dispatch::show::<super::CreateH5DomainApplicationResponse>,
     )
 }
 /// `query_h5_permission`: 查询子商户H5支付权限状态
@@ -936,8 +1054,10 @@ fn query_h5_permission(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_h5_permission(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_h5_permission(&request),
+        crate::runtime::dispatch::show::<super::QueryH5PermissionResponse>,
     )
 }
 /// `create_sub_merchant`: 子商户进件（融合钱包）
@@ -948,8 +1068,10 @@ fn create_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::CreateSubMerchantResponse>,
     )
 }
 /// `query_sub_merchant`: 查询子商户（融合钱包）
@@ -960,8 +1082,10 @@ fn query_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantResponse>,
     )
 }
 /// `update_sub_merchant`: 修改子商户（融合钱包）
@@ -972,8 +1096,10 @@ fn update_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).update_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_sub_merchant(&request),
+        crate::runtime::dispatch::show::<super::UpdateSubMerchantResponse>,
     )
 }
 /// `app_pre_entrust_sign`: APP签约API
@@ -984,8 +1110,10 @@ fn app_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).app_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignResponse>,
     )
 }
 /// `h5_pre_entrust_sign`: H5预签约API
@@ -996,8 +1124,10 @@ fn h5_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).h5_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::H5PreEntrustSignResponse>,
     )
 }
 /// `jsapi_pre_entrust_sign`: JSAPI预签约API
@@ -1008,8 +1138,10 @@ fn jsapi_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).jsapi_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::H5PreEntrustSignResponse>,
     )
 }
 /// `miniprogram_pre_entrust_sign`: 小程序签约API
@@ -1023,8 +1155,10 @@ fn miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppPreEntrustSignResponse>,
     )
 }
 /// `query_papay_contract_by_out_contract_code`: 商户协议号查询签约API
@@ -1038,9 +1172,12 @@ fn query_papay_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client)
-            .query_papay_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_papay_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPapayContractByOutContractCodeResponse,
+        >,
     )
 }
 /// `web_pre_entrust_sign`: WEB预签约API
@@ -1051,8 +1188,10 @@ fn web_pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).web_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_web_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::WebPreEntrustSignResponse>,
     )
 }
 /// `query_papay_contract_by_id`: 代扣协议ID查询签约API
@@ -1066,8 +1205,12 @@ fn query_papay_contract_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_papay_contract_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_papay_contract_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPapayContractByOutContractCodeResponse,
+        >,
     )
 }
 /// `terminate_papay_contract`: 申请解约API
@@ -1078,8 +1221,10 @@ fn terminate_papay_contract(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).terminate_papay_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_papay_contract(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_papay_order`: 支付扣款API
@@ -1090,8 +1235,10 @@ fn create_papay_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_papay_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_papay_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePapayOrderResponse>,
     )
 }
 /// `query_papay_order_by_out_trade_no`: 查询订单(商户订单号)
@@ -1105,8 +1252,10 @@ fn query_papay_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_papay_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_papay_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryPapayOrderByOutTradeNoResponse>,
     )
 }
 /// `reverse_papay_order_by_out_trade_no`: 撤销订单(商户订单号)
@@ -1120,8 +1269,10 @@ fn reverse_papay_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).reverse_papay_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_papay_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_papay_order_by_id`: 查询订单(微信支付订单号)
@@ -1132,8 +1283,10 @@ fn query_papay_order_by_id(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_papay_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_papay_order_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryPapayOrderByOutTradeNoResponse>,
     )
 }
 /// `query_profit_sharing_bill_url`: 获取分账账单文件下载地址API
@@ -1147,8 +1300,10 @@ fn query_profit_sharing_bill_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_profit_sharing_bill_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_profit_sharing_bill_url(&request),
+        crate::runtime::dispatch::show::<super::QueryProfitSharingBillUrlResponse>,
     )
 }
 /// `create_profit_sharing_order`: 请求分账API
@@ -1162,8 +1317,10 @@ fn create_profit_sharing_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).create_profit_sharing_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_profit_sharing_order(&request),
+        crate::runtime::dispatch::show::<super::CreateProfitSharingOrderResponse>,
     )
 }
 /// `unfreeze_profit_sharing_order`: 解冻剩余资金API
@@ -1177,8 +1334,10 @@ fn unfreeze_profit_sharing_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).unfreeze_profit_sharing_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unfreeze_profit_sharing_order(&request),
+        crate::runtime::dispatch::show::<super::CreateProfitSharingOrderResponse>,
     )
 }
 /// `query_profit_sharing_order`: 查询分账结果API
@@ -1192,8 +1351,10 @@ fn query_profit_sharing_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_profit_sharing_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_profit_sharing_order(&request),
+        crate::runtime::dispatch::show::<super::CreateProfitSharingOrderResponse>,
     )
 }
 /// `delete_profit_sharing_receiver`: 删除分账接收方API
@@ -1207,8 +1368,10 @@ fn delete_profit_sharing_receiver(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).delete_profit_sharing_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_profit_sharing_receiver(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `add_profit_sharing_receiver`: 添加分账接收方API
@@ -1222,8 +1385,10 @@ fn add_profit_sharing_receiver(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).add_profit_sharing_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_profit_sharing_receiver(&request),
+        crate::runtime::dispatch::show::<super::AddProfitSharingReceiverResponse>,
     )
 }
 /// `query_profit_sharing_receiver`: 查询分账接收方添加结果API
@@ -1237,8 +1402,10 @@ fn query_profit_sharing_receiver(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_profit_sharing_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_profit_sharing_receiver(&request),
+        crate::runtime::dispatch::show::<super::QueryProfitSharingReceiverResponse>,
     )
 }
 /// `query_profit_sharing_refund_bill_url`: 获取分账退款账单下载链接API
@@ -1252,8 +1419,10 @@ fn query_profit_sharing_refund_bill_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_profit_sharing_refund_bill_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_profit_sharing_refund_bill_url(&request),
+        crate::runtime::dispatch::show::<super::QueryProfitSharingBillUrlResponse>,
     )
 }
 /// `query_refundable_balance`: 查询可供垫付退款实时余额API
@@ -1264,8 +1433,10 @@ fn query_refundable_balance(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_refundable_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refundable_balance(&request),
+        crate::runtime::dispatch::show::<super::QueryRefundableBalanceResponse>,
     )
 }
 /// `mark_profit_sharing_transaction`: 分账标记API
@@ -1279,8 +1450,10 @@ fn mark_profit_sharing_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).mark_profit_sharing_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_mark_profit_sharing_transaction(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_profit_sharing_order_amount`: 查询剩余待分金额API
@@ -1294,8 +1467,10 @@ fn query_profit_sharing_order_amount(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_profit_sharing_order_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_profit_sharing_order_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryProfitSharingOrderAmountResponse>,
     )
 }
 /// `query_refundable_amount`: 查询订单剩余可退款金额API
@@ -1306,8 +1481,10 @@ fn query_refundable_amount(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_refundable_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_refundable_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryRefundableAmountResponse>,
     )
 }
 /// `query_sub_merchant_recharge_balance`: 商家充值退款余额查询
@@ -1321,8 +1498,10 @@ fn query_sub_merchant_recharge_balance(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_sub_merchant_recharge_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_recharge_balance(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantRechargeBalanceResponse>,
     )
 }
 /// `query_recharge_balance`: 商家充值退款余额查询
@@ -1333,8 +1512,10 @@ fn query_recharge_balance(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).query_recharge_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_recharge_balance(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantRechargeBalanceResponse>,
     )
 }
 /// `app_prepay`: APP支付下单
@@ -1345,8 +1526,10 @@ fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).app_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyAppPrepayResponse>,
     )
 }
 /// `close_order_by_id`: 关闭订单(微信支付订单号)
@@ -1357,8 +1540,10 @@ fn close_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).close_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_order_by_id(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `jsapi_prepay`: JSAPI支付下单API
@@ -1369,8 +1554,10 @@ fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).jsapi_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyAppPrepayResponse>,
     )
 }
 /// `h5_prepay`: H5支付下单
@@ -1381,8 +1568,10 @@ fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).h5_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyH5PrepayResponse>,
     )
 }
 /// `native_prepay`: Native支付下单API
@@ -1393,8 +1582,10 @@ fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GlobalClient::new(client).native_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_native_prepay(&request),
+        crate::runtime::dispatch::show::<super::LegacyNativePrepayResponse>,
     )
 }
 /// `close_order_by_out_trade_no`: 关闭订单(商户订单号)
@@ -1408,7 +1599,9 @@ fn close_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GlobalClient::new(client).close_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -111,21 +111,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &MicropayPayRequest,
     ) -> crate::runtime::Call<'a, MicropayTransaction> {
-        fn prepare(request: &MicropayPayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/micropay/transactions/pay");
-            Ok(ApiRequest {
-                operation: &operations::MICROPAY_PAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_micropay_pay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -165,31 +153,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryOrderByIdRequest,
     ) -> crate::runtime::Call<'a, Transaction> {
-        fn prepare(request: &QueryOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/id/");
-            target.segment("id", &request.id)?;
-            match &request.mode {
-                QueryOrderByIdMode::Direct(mode) => {
-                    target.query("mchid", &mode.mchid);
-                }
-                QueryOrderByIdMode::Institution(mode) => {
-                    target.query("sub_mchid", &mode.sub_mchid);
-                    target.query("sp_mchid", &mode.sp_mchid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -229,33 +195,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, Transaction> {
-        fn prepare(
-            request: &QueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            match &request.mode {
-                QueryOrderByOutTradeNoMode::Direct(mode) => {
-                    target.query("mchid", &mode.mchid);
-                }
-                QueryOrderByOutTradeNoMode::Institution(mode) => {
-                    target.query("sub_mchid", &mode.sub_mchid);
-                    target.query("sp_mchid", &mode.sp_mchid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -298,21 +240,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateRefundRequest,
     ) -> crate::runtime::Call<'a, CreateRefundResponse> {
-        fn prepare(request: &CreateRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refunds");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -346,33 +276,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryRefundByOutRefundNoRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(
-            request: &QueryRefundByOutRefundNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refunds/out-refund-no/");
-            target.segment("out_refund_no", &request.out_refund_no)?;
-            match &request.mode {
-                QueryRefundByOutRefundNoMode::Direct(mode) => {
-                    target.query("mchid", &mode.mchid);
-                }
-                QueryRefundByOutRefundNoMode::Institution(mode) => {
-                    target.query("sub_mchid", &mode.sub_mchid);
-                    target.query("sp_mchid", &mode.sp_mchid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refund_by_out_refund_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -406,31 +312,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryRefundByIdRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(request: &QueryRefundByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refunds/id/");
-            target.segment("refund_id", &request.refund_id)?;
-            match &request.mode {
-                QueryRefundByIdMode::Direct(mode) => {
-                    target.query("mchid", &mode.mchid);
-                }
-                QueryRefundByIdMode::Institution(mode) => {
-                    target.query("sub_mchid", &mode.sub_mchid);
-                    target.query("sp_mchid", &mode.sp_mchid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUND_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refund_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -463,38 +347,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ListRefundsRequest,
     ) -> crate::runtime::Call<'a, RefundList> {
-        fn prepare(request: &ListRefundsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refunds");
-            if let Some(value) = &request.transaction_id {
-                target.query("transaction_id", value);
-            }
-            if let Some(value) = &request.out_trade_no {
-                target.query("out_trade_no", value);
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("count", &request.count.to_string());
-            match &request.mode {
-                ListRefundsMode::Direct(mode) => {
-                    target.query("mchid", &mode.mchid);
-                }
-                ListRefundsMode::Institution(mode) => {
-                    target.query("sub_mchid", &mode.sub_mchid);
-                    target.query("sp_mchid", &mode.sp_mchid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_REFUNDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_refunds(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -613,23 +468,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ReverseByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ReverseByOutTradeNoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/micropay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_by_out_trade_no(request),
             crate::runtime::decode_empty,
         )
     }
@@ -664,23 +505,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ReverseByIdRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ReverseByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/micropay/transactions/id/");
-            target.segment("id", &request.id)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_BY_ID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_by_id(request),
             crate::runtime::decode_empty,
         )
     }
@@ -720,21 +547,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &DownloadCertificatesRequest,
     ) -> crate::runtime::Call<'a, CertificateList> {
-        fn prepare(request: &DownloadCertificatesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/certificates");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_CERTIFICATES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_certificates(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -773,33 +588,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ListSettlementsRequest,
     ) -> crate::runtime::Call<'a, SettlementList> {
-        fn prepare(request: &ListSettlementsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/settle/settlements");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("settle_state", request.settle_state.as_str());
-            if let Some(value) = &request.settle_start_date {
-                target.query("settle_start_date", value);
-            }
-            if let Some(value) = &request.settle_end_date {
-                target.query("settle_end_date", value);
-            }
-            target.query("limit", &request.limit.to_string());
-            target.query("offset", &request.offset.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_SETTLEMENTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_settlements(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -844,34 +635,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQueryCustomsDeclarationRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryCustomsDeclarationResponse> {
-        fn prepare(
-            request: &LegacyQueryCustomsDeclarationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/global/v3/customs/orders");
-            target.query("appid", &request.appid);
-            target.query("mchid", &request.mchid);
-            target.query("order_type", request.order_type.as_str());
-            target.query("order_no", &request.order_no);
-            target.query("customs", request.customs.as_str());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_CUSTOMS_DECLARATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_customs_declaration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -902,23 +668,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyModifyCustomsDeclarationRequest,
     ) -> crate::runtime::Call<'a, LegacyModifyCustomsDeclarationResponse> {
-        fn prepare(
-            request: &LegacyModifyCustomsDeclarationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/global/v3/customs/orders");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_MODIFY_CUSTOMS_DECLARATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_modify_customs_declaration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -949,21 +701,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyDeclareCustomsRequest,
     ) -> crate::runtime::Call<'a, LegacyDeclareCustomsResponse> {
-        fn prepare(request: &LegacyDeclareCustomsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/global/v3/customs/orders");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_DECLARE_CUSTOMS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_declare_customs(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -994,23 +734,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyRedeclareCustomsRequest,
     ) -> crate::runtime::Call<'a, LegacyRedeclareCustomsResponse> {
-        fn prepare(
-            request: &LegacyRedeclareCustomsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/global/v3/customs/redeclare");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_REDECLARE_CUSTOMS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_redeclare_customs(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1041,23 +767,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyVerifyCustomsCertificateRequest,
     ) -> crate::runtime::Call<'a, LegacyVerifyCustomsCertificateResponse> {
-        fn prepare(
-            request: &LegacyVerifyCustomsCertificateRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/global/v3/customs/verify-certificate");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_verify_customs_certificate(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1088,23 +800,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyDownloadCertificatesRequest,
     ) -> crate::runtime::Call<'a, LegacyDownloadCertificatesResponse> {
-        fn prepare(
-            request: &LegacyDownloadCertificatesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/certificates");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_DOWNLOAD_CERTIFICATES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_download_certificates(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1135,23 +833,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyCreateSubMerchantRequest,
     ) -> crate::runtime::Call<'a, LegacyCreateSubMerchantResponse> {
-        fn prepare(
-            request: &LegacyCreateSubMerchantRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/merchants");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_CREATE_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_create_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1182,23 +866,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyUpdateSubMerchantRequest,
     ) -> crate::runtime::Call<'a, LegacyUpdateSubMerchantResponse> {
-        fn prepare(
-            request: &LegacyUpdateSubMerchantRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/merchants");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_UPDATE_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_update_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1229,26 +899,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQuerySubMerchantRequest,
     ) -> crate::runtime::Call<'a, LegacyQuerySubMerchantResponse> {
-        fn prepare(
-            request: &LegacyQuerySubMerchantRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.query("sp_appid", &request.sp_appid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1279,32 +932,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyListRefundsRequest,
     ) -> crate::runtime::Call<'a, LegacyListRefundsResponse> {
-        fn prepare(request: &LegacyListRefundsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/refunds");
-            if let Some(value) = &request.transaction_id {
-                target.query("transaction_id", value);
-            }
-            if let Some(value) = &request.out_trade_no {
-                target.query("out_trade_no", value);
-            }
-            target.query("mchid", &request.mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("offset", &request.offset.to_string());
-            target.query("count", &request.count.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_LIST_REFUNDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_list_refunds(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1335,21 +965,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyCreateRefundRequest,
     ) -> crate::runtime::Call<'a, LegacyCreateRefundResponse> {
-        fn prepare(request: &LegacyCreateRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/refunds");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_CREATE_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_create_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1380,25 +998,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQueryRefundByIdRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryRefundByIdResponse> {
-        fn prepare(request: &LegacyQueryRefundByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/refunds/id/");
-            target.segment("refund_id", &request.refund_id)?;
-            target.query("mchid", &request.mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_REFUND_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_refund_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1429,27 +1031,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQueryRefundByOutRefundNoRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryRefundByIdResponse> {
-        fn prepare(
-            request: &LegacyQueryRefundByOutRefundNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/refunds/out-refund-no/");
-            target.segment("out_refund_no", &request.out_refund_no)?;
-            target.query("mchid", &request.mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_refund_by_out_refund_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1480,33 +1064,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyListSettlementsRequest,
     ) -> crate::runtime::Call<'a, LegacyListSettlementsResponse> {
-        fn prepare(request: &LegacyListSettlementsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/settle/settlements");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("settle_state", request.settle_state.as_str());
-            if let Some(value) = &request.settle_start_date {
-                target.query("settle_start_date", value);
-            }
-            if let Some(value) = &request.settle_end_date {
-                target.query("settle_end_date", value);
-            }
-            target.query("limit", &request.limit.to_string());
-            target.query("offset", &request.offset.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_LIST_SETTLEMENTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_list_settlements(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1589,21 +1149,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyAppPrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
-        fn prepare(request: &LegacyAppPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/app");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_APP_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_app_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1634,25 +1182,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQueryOrderByIdRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryOrderByIdResponse> {
-        fn prepare(request: &LegacyQueryOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.query("mchid", &request.mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1683,23 +1215,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyCloseOrderByIdRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &LegacyCloseOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_CLOSE_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_close_order_by_id(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1730,23 +1248,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyReverseByIdRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &LegacyReverseByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_REVERSE_BY_ID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_reverse_by_id(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1777,21 +1281,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyJsapiPrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
-        fn prepare(request: &LegacyJsapiPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_JSAPI_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_jsapi_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1822,21 +1314,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyMicropayRequest,
     ) -> crate::runtime::Call<'a, LegacyMicropayResponse> {
-        fn prepare(request: &LegacyMicropayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/micropay");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_MICROPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_micropay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1867,21 +1347,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyH5PrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyH5PrepayResponse> {
-        fn prepare(request: &LegacyH5PrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/mweb");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_H5_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_h5_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1912,21 +1380,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyNativePrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyNativePrepayResponse> {
-        fn prepare(request: &LegacyNativePrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/native");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_NATIVE_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_native_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1957,27 +1413,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyQueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryOrderByIdResponse> {
-        fn prepare(
-            request: &LegacyQueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.query("mchid", &request.mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2008,25 +1446,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyCloseOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &LegacyCloseOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_close_order_by_out_trade_no(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2057,25 +1479,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &LegacyReverseByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &LegacyReverseByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/hk/v3/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_REVERSE_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_reverse_by_out_trade_no(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2106,34 +1512,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryCustomsDeclarationRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryCustomsDeclarationResponse> {
-        fn prepare(
-            request: &QueryCustomsDeclarationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/customs/orders");
-            target.query("appid", &request.appid);
-            target.query("mchid", &request.mchid);
-            target.query("order_type", request.order_type.as_str());
-            target.query("order_no", &request.order_no);
-            target.query("customs", request.customs.as_str());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CUSTOMS_DECLARATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_customs_declaration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2164,23 +1545,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ModifyCustomsDeclarationRequest,
     ) -> crate::runtime::Call<'a, LegacyModifyCustomsDeclarationResponse> {
-        fn prepare(
-            request: &ModifyCustomsDeclarationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/customs/orders");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_CUSTOMS_DECLARATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_customs_declaration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2211,21 +1578,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &DeclareCustomsRequest,
     ) -> crate::runtime::Call<'a, LegacyDeclareCustomsResponse> {
-        fn prepare(request: &DeclareCustomsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/customs/orders");
-            Ok(ApiRequest {
-                operation: &operations::DECLARE_CUSTOMS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_declare_customs(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2256,21 +1611,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &RedeclareCustomsRequest,
     ) -> crate::runtime::Call<'a, LegacyRedeclareCustomsResponse> {
-        fn prepare(request: &RedeclareCustomsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/customs/redeclare");
-            Ok(ApiRequest {
-                operation: &operations::REDECLARE_CUSTOMS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_redeclare_customs(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2301,23 +1644,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &VerifyCustomsCertificateRequest,
     ) -> crate::runtime::Call<'a, LegacyVerifyCustomsCertificateResponse> {
-        fn prepare(
-            request: &VerifyCustomsCertificateRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/customs/verify-certificate");
-            Ok(ApiRequest {
-                operation: &operations::VERIFY_CUSTOMS_CERTIFICATE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_verify_customs_certificate(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2348,23 +1677,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &DeleteComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DeleteComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_complaint_notification(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2395,23 +1710,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &QueryComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2442,23 +1743,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &CreateComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2489,23 +1776,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &UpdateComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &UpdateComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2536,35 +1809,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ListComplaintsRequest,
     ) -> crate::runtime::Call<'a, ListComplaintsResponse> {
-        fn prepare(request: &ListComplaintsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaints");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("begin_date", &request.begin_date);
-            target.query("end_date", &request.end_date);
-            if let Some(value) = &request.complainted_mchid {
-                target.query("complainted_mchid", value);
-            }
-            if let Some(value) = &request.mch_language {
-                target.query("mch_language", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COMPLAINTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_complaints(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2595,25 +1842,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryComplaintRequest,
     ) -> crate::runtime::Call<'a, ListComplaintsData> {
-        fn prepare(request: &QueryComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaints/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            if let Some(value) = &request.mch_language {
-                target.query("mch_language", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPLAINT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_complaint(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2644,23 +1875,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CompleteComplaintRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CompleteComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaints/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_COMPLAINT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_complaint(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2691,34 +1908,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ListComplaintNegotiationHistoryRequest,
     ) -> crate::runtime::Call<'a, ListComplaintNegotiationHistoryResponse> {
-        fn prepare(
-            request: &ListComplaintNegotiationHistoryRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaints/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/negotiation-historys");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.mch_language {
-                target.query("mch_language", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_complaint_negotiation_history(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2749,23 +1941,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &RespondComplaintRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &RespondComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/complaints/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/response");
-            Ok(ApiRequest {
-                operation: &operations::RESPOND_COMPLAINT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_respond_complaint(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2799,29 +1977,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         request: &UploadComplaintImageRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadComplaintImageResponse> {
-        fn prepare(
-            request: &UploadComplaintImageRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/images/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_COMPLAINT_IMAGE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_complaint_image(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -2852,25 +2010,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &DownloadComplaintImageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DownloadComplaintImageRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-service/images/");
-            target.segment("media_id", &request.media_id)?;
-            target.query("complaint_id", &request.complaint_id);
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_complaint_image(request),
             crate::runtime::decode_empty,
         )
     }
@@ -2904,29 +2046,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         request: &UploadFileRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadFileResponse> {
-        fn prepare(
-            request: &UploadFileRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant-storage/file/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_FILE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_FILE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_file(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -2957,23 +2079,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateH5PermissionApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateH5PermissionApplicationResponse> {
-        fn prepare(
-            request: &CreateH5PermissionApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/applications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_H5_PERMISSION_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_h5_permission_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3004,24 +2112,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryH5PermissionApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateH5PermissionApplicationResponse> {
-        fn prepare(
-            request: &QueryH5PermissionApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/applications/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_H5_PERMISSION_APPLICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_h5_permission_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3052,24 +2145,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &UpdateH5PermissionApplicationRequest,
     ) -> crate::runtime::Call<'a, UpdateH5PermissionApplicationResponse> {
-        fn prepare(
-            request: &UpdateH5PermissionApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/applications/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_H5_PERMISSION_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_h5_permission_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3100,23 +2178,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateH5DomainApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
-        fn prepare(
-            request: &CreateH5DomainApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/domain/applications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_H5_DOMAIN_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_h5_domain_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3147,24 +2211,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryH5DomainApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
-        fn prepare(
-            request: &QueryH5DomainApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/domain/applications/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_H5_DOMAIN_APPLICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_h5_domain_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3195,24 +2244,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &UpdateH5DomainApplicationRequest,
     ) -> crate::runtime::Call<'a, CreateH5DomainApplicationResponse> {
-        fn prepare(
-            request: &UpdateH5DomainApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/domain/applications/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_H5_DOMAIN_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_h5_domain_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3243,22 +2277,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryH5PermissionRequest,
     ) -> crate::runtime::Call<'a, QueryH5PermissionResponse> {
-        fn prepare(request: &QueryH5PermissionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchant/h5/permission/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_H5_PERMISSION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_h5_permission(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3289,21 +2310,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateSubMerchantRequest,
     ) -> crate::runtime::Call<'a, CreateSubMerchantResponse> {
-        fn prepare(request: &CreateSubMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchants");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3334,24 +2343,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QuerySubMerchantRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantResponse> {
-        fn prepare(request: &QuerySubMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.query("sp_appid", &request.sp_appid);
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3382,22 +2376,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &UpdateSubMerchantRequest,
     ) -> crate::runtime::Call<'a, UpdateSubMerchantResponse> {
-        fn prepare(request: &UpdateSubMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_sub_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3428,21 +2409,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &AppPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
-        fn prepare(request: &AppPreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/app-pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::APP_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3473,21 +2442,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &H5PreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, H5PreEntrustSignResponse> {
-        fn prepare(request: &H5PreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/h5-pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::H5_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3518,21 +2475,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &JsapiPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, H5PreEntrustSignResponse> {
-        fn prepare(request: &JsapiPreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/jsapi-pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3563,23 +2508,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &MiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppPreEntrustSignResponse> {
-        fn prepare(
-            request: &MiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/miniprogram-pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3610,39 +2541,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryPapayContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryPapayContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryPapayContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.sp_appid {
-                target.query("sp_appid", value);
-            }
-            if let Some(value) = &request.sp_mchid {
-                target.query("sp_mchid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_papay_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3673,21 +2574,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &WebPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, WebPreEntrustSignResponse> {
-        fn prepare(request: &WebPreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/web-pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::WEB_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_web_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3718,42 +2607,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryPapayContractByIdRequest,
     ) -> crate::runtime::Call<'a, QueryPapayContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryPapayContractByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.sp_appid {
-                target.query("sp_appid", value);
-            }
-            if let Some(value) = &request.sp_mchid {
-                target.query("sp_mchid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.plan_id {
-                target.query("plan_id", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAPAY_CONTRACT_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_papay_contract_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3784,25 +2640,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &TerminatePapayContractRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePapayContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PAPAY_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_papay_contract(request),
             crate::runtime::decode_empty,
         )
     }
@@ -3833,21 +2673,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreatePapayOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePapayOrderResponse> {
-        fn prepare(request: &CreatePapayOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAPAY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_papay_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3878,25 +2706,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryPapayOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryPapayOrderByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryPapayOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_papay_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -3927,26 +2739,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &ReversePapayOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &ReversePapayOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/reverse");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_papay_order_by_out_trade_no(request),
             crate::runtime::decode_empty,
         )
     }
@@ -3977,23 +2772,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryPapayOrderByIdRequest,
     ) -> crate::runtime::Call<'a, QueryPapayOrderByOutTradeNoResponse> {
-        fn prepare(request: &QueryPapayOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/papay/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAPAY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_papay_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4024,29 +2805,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryProfitSharingBillUrlRequest,
     ) -> crate::runtime::Call<'a, QueryProfitSharingBillUrlResponse> {
-        fn prepare(
-            request: &QueryProfitSharingBillUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/bill-download-url");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.bill_date {
-                target.query("bill_date", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PROFIT_SHARING_BILL_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_profit_sharing_bill_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4077,23 +2838,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CreateProfitSharingOrderRequest,
     ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
-        fn prepare(
-            request: &CreateProfitSharingOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PROFIT_SHARING_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_profit_sharing_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4124,23 +2871,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &UnfreezeProfitSharingOrderRequest,
     ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
-        fn prepare(
-            request: &UnfreezeProfitSharingOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/orders/unfreeze");
-            Ok(ApiRequest {
-                operation: &operations::UNFREEZE_PROFIT_SHARING_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unfreeze_profit_sharing_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4171,30 +2904,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryProfitSharingOrderRequest,
     ) -> crate::runtime::Call<'a, CreateProfitSharingOrderResponse> {
-        fn prepare(
-            request: &QueryProfitSharingOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.transaction_id {
-                target.query("transaction_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PROFIT_SHARING_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_profit_sharing_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4225,23 +2937,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &DeleteProfitSharingReceiverRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DeleteProfitSharingReceiverRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/receivers");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_PROFIT_SHARING_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_profit_sharing_receiver(request),
             crate::runtime::decode_empty,
         )
     }
@@ -4272,23 +2970,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &AddProfitSharingReceiverRequest,
     ) -> crate::runtime::Call<'a, AddProfitSharingReceiverResponse> {
-        fn prepare(
-            request: &AddProfitSharingReceiverRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/receivers");
-            Ok(ApiRequest {
-                operation: &operations::ADD_PROFIT_SHARING_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_profit_sharing_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4319,39 +3003,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryProfitSharingReceiverRequest,
     ) -> crate::runtime::Call<'a, QueryProfitSharingReceiverResponse> {
-        fn prepare(
-            request: &QueryProfitSharingReceiverRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/receivers/");
-            target.segment("account", &request.account)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.transaction_id {
-                target.query("transaction_id", value);
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.type_ {
-                target.query("type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PROFIT_SHARING_RECEIVER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_profit_sharing_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4382,29 +3036,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryProfitSharingRefundBillUrlRequest,
     ) -> crate::runtime::Call<'a, QueryProfitSharingBillUrlResponse> {
-        fn prepare(
-            request: &QueryProfitSharingRefundBillUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/refunds/bill-download-url");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.bill_date {
-                target.query("bill_date", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PROFIT_SHARING_REFUND_BILL_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_profit_sharing_refund_bill_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4435,23 +3069,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryRefundableBalanceRequest,
     ) -> crate::runtime::Call<'a, QueryRefundableBalanceResponse> {
-        fn prepare(
-            request: &QueryRefundableBalanceRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/refunds/refundable-balance");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUNDABLE_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refundable_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4482,23 +3102,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &MarkProfitSharingTransactionRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &MarkProfitSharingTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/transactions/mark");
-            Ok(ApiRequest {
-                operation: &operations::MARK_PROFIT_SHARING_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_mark_profit_sharing_transaction(request),
             crate::runtime::decode_empty,
         )
     }
@@ -4529,28 +3135,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryProfitSharingOrderAmountRequest,
     ) -> crate::runtime::Call<'a, QueryProfitSharingOrderAmountResponse> {
-        fn prepare(
-            request: &QueryProfitSharingOrderAmountRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/amounts");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PROFIT_SHARING_ORDER_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_profit_sharing_order_amount(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4581,26 +3168,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryRefundableAmountRequest,
     ) -> crate::runtime::Call<'a, QueryRefundableAmountResponse> {
-        fn prepare(request: &QueryRefundableAmountRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/profit-sharing/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/refundable-amounts");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUNDABLE_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refundable_amount(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4631,24 +3201,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QuerySubMerchantRechargeBalanceRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantRechargeBalanceResponse> {
-        fn prepare(
-            request: &QuerySubMerchantRechargeBalanceRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refund/partner/recharge-balance/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_RECHARGE_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_recharge_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4679,21 +3234,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &QueryRechargeBalanceRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantRechargeBalanceResponse> {
-        fn prepare(request: &QueryRechargeBalanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/refund/recharge-balance");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RECHARGE_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_recharge_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4724,21 +3267,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &AppPrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
-        fn prepare(request: &AppPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/app");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4769,23 +3300,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CloseOrderByIdRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_order_by_id(request),
             crate::runtime::decode_empty,
         )
     }
@@ -4816,21 +3333,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &JsapiPrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyAppPrepayResponse> {
-        fn prepare(request: &JsapiPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4861,21 +3366,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &H5PrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyH5PrepayResponse> {
-        fn prepare(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/mweb");
-            Ok(ApiRequest {
-                operation: &operations::H5_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4906,21 +3399,9 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &NativePrepayRequest,
     ) -> crate::runtime::Call<'a, LegacyNativePrepayResponse> {
-        fn prepare(request: &NativePrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/native");
-            Ok(ApiRequest {
-                operation: &operations::NATIVE_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_native_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -4951,28 +3432,1730 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         &self,
         request: &CloseOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &CloseOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/global/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_order_by_out_trade_no(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`GlobalClient::micropay_pay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_micropay_pay(
+    request: &MicropayPayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/micropay/transactions/pay");
+    Ok(ApiRequest {
+        operation: &operations::MICROPAY_PAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_id(
+    request: &QueryOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/id/");
+    target.segment("id", &request.id)?;
+    match &request.mode {
+        QueryOrderByIdMode::Direct(mode) => {
+            target.query("mchid", &mode.mchid);
+        }
+        QueryOrderByIdMode::Institution(mode) => {
+            target.query("sub_mchid", &mode.sub_mchid);
+            target.query("sp_mchid", &mode.sp_mchid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_out_trade_no(
+    request: &QueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    match &request.mode {
+        QueryOrderByOutTradeNoMode::Direct(mode) => {
+            target.query("mchid", &mode.mchid);
+        }
+        QueryOrderByOutTradeNoMode::Institution(mode) => {
+            target.query("sub_mchid", &mode.sub_mchid);
+            target.query("sp_mchid", &mode.sp_mchid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_refund(
+    request: &CreateRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refunds");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_refund_by_out_refund_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refund_by_out_refund_no(
+    request: &QueryRefundByOutRefundNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refunds/out-refund-no/");
+    target.segment("out_refund_no", &request.out_refund_no)?;
+    match &request.mode {
+        QueryRefundByOutRefundNoMode::Direct(mode) => {
+            target.query("mchid", &mode.mchid);
+        }
+        QueryRefundByOutRefundNoMode::Institution(mode) => {
+            target.query("sub_mchid", &mode.sub_mchid);
+            target.query("sp_mchid", &mode.sp_mchid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_refund_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refund_by_id(
+    request: &QueryRefundByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refunds/id/");
+    target.segment("refund_id", &request.refund_id)?;
+    match &request.mode {
+        QueryRefundByIdMode::Direct(mode) => {
+            target.query("mchid", &mode.mchid);
+        }
+        QueryRefundByIdMode::Institution(mode) => {
+            target.query("sub_mchid", &mode.sub_mchid);
+            target.query("sp_mchid", &mode.sp_mchid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUND_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::list_refunds`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_refunds(
+    request: &ListRefundsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refunds");
+    if let Some(value) = &request.transaction_id {
+        target.query("transaction_id", value);
+    }
+    if let Some(value) = &request.out_trade_no {
+        target.query("out_trade_no", value);
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("count", &request.count.to_string());
+    match &request.mode {
+        ListRefundsMode::Direct(mode) => {
+            target.query("mchid", &mode.mchid);
+        }
+        ListRefundsMode::Institution(mode) => {
+            target.query("sub_mchid", &mode.sub_mchid);
+            target.query("sp_mchid", &mode.sp_mchid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_REFUNDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::reverse_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_by_out_trade_no(
+    request: &ReverseByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/micropay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::reverse_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_by_id(
+    request: &ReverseByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/micropay/transactions/id/");
+    target.segment("id", &request.id)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_BY_ID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::download_certificates`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_certificates(
+    request: &DownloadCertificatesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/certificates");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_CERTIFICATES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::list_settlements`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_settlements(
+    request: &ListSettlementsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/settle/settlements");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("settle_state", request.settle_state.as_str());
+    if let Some(value) = &request.settle_start_date {
+        target.query("settle_start_date", value);
+    }
+    if let Some(value) = &request.settle_end_date {
+        target.query("settle_end_date", value);
+    }
+    target.query("limit", &request.limit.to_string());
+    target.query("offset", &request.offset.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_SETTLEMENTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_customs_declaration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_customs_declaration(
+    request: &LegacyQueryCustomsDeclarationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/global/v3/customs/orders");
+    target.query("appid", &request.appid);
+    target.query("mchid", &request.mchid);
+    target.query("order_type", request.order_type.as_str());
+    target.query("order_no", &request.order_no);
+    target.query("customs", request.customs.as_str());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_CUSTOMS_DECLARATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_modify_customs_declaration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_modify_customs_declaration(
+    request: &LegacyModifyCustomsDeclarationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/global/v3/customs/orders");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_MODIFY_CUSTOMS_DECLARATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_declare_customs`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_declare_customs(
+    request: &LegacyDeclareCustomsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/global/v3/customs/orders");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_DECLARE_CUSTOMS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_redeclare_customs`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_redeclare_customs(
+    request: &LegacyRedeclareCustomsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/global/v3/customs/redeclare");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_REDECLARE_CUSTOMS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_verify_customs_certificate`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_verify_customs_certificate(
+    request: &LegacyVerifyCustomsCertificateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/global/v3/customs/verify-certificate");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_download_certificates`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_download_certificates(
+    request: &LegacyDownloadCertificatesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/certificates");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_DOWNLOAD_CERTIFICATES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_create_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_create_sub_merchant(
+    request: &LegacyCreateSubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/merchants");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_CREATE_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_update_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_update_sub_merchant(
+    request: &LegacyUpdateSubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/merchants");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_UPDATE_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_sub_merchant(
+    request: &LegacyQuerySubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.query("sp_appid", &request.sp_appid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_list_refunds`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_list_refunds(
+    request: &LegacyListRefundsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/refunds");
+    if let Some(value) = &request.transaction_id {
+        target.query("transaction_id", value);
+    }
+    if let Some(value) = &request.out_trade_no {
+        target.query("out_trade_no", value);
+    }
+    target.query("mchid", &request.mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("offset", &request.offset.to_string());
+    target.query("count", &request.count.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_LIST_REFUNDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_create_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_create_refund(
+    request: &LegacyCreateRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/refunds");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_CREATE_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_refund_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_refund_by_id(
+    request: &LegacyQueryRefundByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/refunds/id/");
+    target.segment("refund_id", &request.refund_id)?;
+    target.query("mchid", &request.mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_REFUND_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_refund_by_out_refund_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_refund_by_out_refund_no(
+    request: &LegacyQueryRefundByOutRefundNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/refunds/out-refund-no/");
+    target.segment("out_refund_no", &request.out_refund_no)?;
+    target.query("mchid", &request.mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_REFUND_BY_OUT_REFUND_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_list_settlements`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_list_settlements(
+    request: &LegacyListSettlementsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/settle/settlements");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("settle_state", request.settle_state.as_str());
+    if let Some(value) = &request.settle_start_date {
+        target.query("settle_start_date", value);
+    }
+    if let Some(value) = &request.settle_end_date {
+        target.query("settle_end_date", value);
+    }
+    target.query("limit", &request.limit.to_string());
+    target.query("offset", &request.offset.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_LIST_SETTLEMENTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_app_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_app_prepay(
+    request: &LegacyAppPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/app");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_APP_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_order_by_id(
+    request: &LegacyQueryOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.query("mchid", &request.mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_close_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_close_order_by_id(
+    request: &LegacyCloseOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_CLOSE_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_reverse_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_reverse_by_id(
+    request: &LegacyReverseByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_REVERSE_BY_ID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_jsapi_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_jsapi_prepay(
+    request: &LegacyJsapiPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_JSAPI_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_micropay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_micropay(
+    request: &LegacyMicropayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/micropay");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_MICROPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_h5_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_h5_prepay(
+    request: &LegacyH5PrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/mweb");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_H5_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_native_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_native_prepay(
+    request: &LegacyNativePrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/native");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_NATIVE_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_order_by_out_trade_no(
+    request: &LegacyQueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.query("mchid", &request.mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_close_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_close_order_by_out_trade_no(
+    request: &LegacyCloseOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::legacy_reverse_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_reverse_by_out_trade_no(
+    request: &LegacyReverseByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/hk/v3/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_REVERSE_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_customs_declaration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_customs_declaration(
+    request: &QueryCustomsDeclarationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/customs/orders");
+    target.query("appid", &request.appid);
+    target.query("mchid", &request.mchid);
+    target.query("order_type", request.order_type.as_str());
+    target.query("order_no", &request.order_no);
+    target.query("customs", request.customs.as_str());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CUSTOMS_DECLARATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::modify_customs_declaration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_customs_declaration(
+    request: &ModifyCustomsDeclarationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/customs/orders");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_CUSTOMS_DECLARATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::declare_customs`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_declare_customs(
+    request: &DeclareCustomsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/customs/orders");
+    Ok(ApiRequest {
+        operation: &operations::DECLARE_CUSTOMS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::redeclare_customs`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_redeclare_customs(
+    request: &RedeclareCustomsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/customs/redeclare");
+    Ok(ApiRequest {
+        operation: &operations::REDECLARE_CUSTOMS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::verify_customs_certificate`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_verify_customs_certificate(
+    request: &VerifyCustomsCertificateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/customs/verify-certificate");
+    Ok(ApiRequest {
+        operation: &operations::VERIFY_CUSTOMS_CERTIFICATE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::delete_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_complaint_notification(
+    request: &DeleteComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_complaint_notification(
+    request: &QueryComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_complaint_notification(
+    request: &CreateComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::update_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_complaint_notification(
+    request: &UpdateComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::list_complaints`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_complaints(
+    request: &ListComplaintsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaints");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("begin_date", &request.begin_date);
+    target.query("end_date", &request.end_date);
+    if let Some(value) = &request.complainted_mchid {
+        target.query("complainted_mchid", value);
+    }
+    if let Some(value) = &request.mch_language {
+        target.query("mch_language", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COMPLAINTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_complaint(
+    request: &QueryComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaints/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    if let Some(value) = &request.mch_language {
+        target.query("mch_language", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPLAINT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::complete_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_complaint(
+    request: &CompleteComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaints/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_COMPLAINT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::list_complaint_negotiation_history`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_complaint_negotiation_history(
+    request: &ListComplaintNegotiationHistoryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaints/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/negotiation-historys");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.mch_language {
+        target.query("mch_language", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::respond_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_respond_complaint(
+    request: &RespondComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/complaints/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/response");
+    Ok(ApiRequest {
+        operation: &operations::RESPOND_COMPLAINT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::upload_complaint_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_complaint_image(
+    request: &UploadComplaintImageRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/images/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_COMPLAINT_IMAGE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::download_complaint_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_complaint_image(
+    request: &DownloadComplaintImageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-service/images/");
+    target.segment("media_id", &request.media_id)?;
+    target.query("complaint_id", &request.complaint_id);
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::upload_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_file(
+    request: &UploadFileRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant-storage/file/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_FILE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_FILE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_h5_permission_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_h5_permission_application(
+    request: &CreateH5PermissionApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/applications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_H5_PERMISSION_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_h5_permission_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_h5_permission_application(
+    request: &QueryH5PermissionApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/applications/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_H5_PERMISSION_APPLICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::update_h5_permission_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_h5_permission_application(
+    request: &UpdateH5PermissionApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/applications/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_H5_PERMISSION_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_h5_domain_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_h5_domain_application(
+    request: &CreateH5DomainApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/domain/applications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_H5_DOMAIN_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_h5_domain_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_h5_domain_application(
+    request: &QueryH5DomainApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/domain/applications/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_H5_DOMAIN_APPLICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::update_h5_domain_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_h5_domain_application(
+    request: &UpdateH5DomainApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/domain/applications/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_H5_DOMAIN_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_h5_permission`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_h5_permission(
+    request: &QueryH5PermissionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchant/h5/permission/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_H5_PERMISSION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_sub_merchant(
+    request: &CreateSubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchants");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant(
+    request: &QuerySubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.query("sp_appid", &request.sp_appid);
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::update_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_sub_merchant(
+    request: &UpdateSubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::app_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_pre_entrust_sign(
+    request: &AppPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/app-pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::APP_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::h5_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_pre_entrust_sign(
+    request: &H5PreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/h5-pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::H5_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::jsapi_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_pre_entrust_sign(
+    request: &JsapiPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/jsapi-pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_pre_entrust_sign(
+    request: &MiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/miniprogram-pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_papay_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_papay_contract_by_out_contract_code(
+    request: &QueryPapayContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.sp_appid {
+        target.query("sp_appid", value);
+    }
+    if let Some(value) = &request.sp_mchid {
+        target.query("sp_mchid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAPAY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::web_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_web_pre_entrust_sign(
+    request: &WebPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/web-pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::WEB_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_papay_contract_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_papay_contract_by_id(
+    request: &QueryPapayContractByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.sp_appid {
+        target.query("sp_appid", value);
+    }
+    if let Some(value) = &request.sp_mchid {
+        target.query("sp_mchid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.plan_id {
+        target.query("plan_id", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAPAY_CONTRACT_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::terminate_papay_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_papay_contract(
+    request: &TerminatePapayContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PAPAY_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_papay_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_papay_order(
+    request: &CreatePapayOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAPAY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_papay_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_papay_order_by_out_trade_no(
+    request: &QueryPapayOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAPAY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::reverse_papay_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_papay_order_by_out_trade_no(
+    request: &ReversePapayOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/reverse");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_PAPAY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_papay_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_papay_order_by_id(
+    request: &QueryPapayOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/papay/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAPAY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_profit_sharing_bill_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_profit_sharing_bill_url(
+    request: &QueryProfitSharingBillUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/bill-download-url");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.bill_date {
+        target.query("bill_date", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PROFIT_SHARING_BILL_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::create_profit_sharing_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_profit_sharing_order(
+    request: &CreateProfitSharingOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PROFIT_SHARING_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::unfreeze_profit_sharing_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unfreeze_profit_sharing_order(
+    request: &UnfreezeProfitSharingOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/orders/unfreeze");
+    Ok(ApiRequest {
+        operation: &operations::UNFREEZE_PROFIT_SHARING_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_profit_sharing_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_profit_sharing_order(
+    request: &QueryProfitSharingOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.transaction_id {
+        target.query("transaction_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PROFIT_SHARING_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::delete_profit_sharing_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_profit_sharing_receiver(
+    request: &DeleteProfitSharingReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/receivers");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_PROFIT_SHARING_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::add_profit_sharing_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_profit_sharing_receiver(
+    request: &AddProfitSharingReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/receivers");
+    Ok(ApiRequest {
+        operation: &operations::ADD_PROFIT_SHARING_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_profit_sharing_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_profit_sharing_receiver(
+    request: &QueryProfitSharingReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/receivers/");
+    target.segment("account", &request.account)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.transaction_id {
+        target.query("transaction_id", value);
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.type_ {
+        target.query("type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PROFIT_SHARING_RECEIVER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_profit_sharing_refund_bill_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_profit_sharing_refund_bill_url(
+    request: &QueryProfitSharingRefundBillUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/refunds/bill-download-url");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.bill_date {
+        target.query("bill_date", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PROFIT_SHARING_REFUND_BILL_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_refundable_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refundable_balance(
+    request: &QueryRefundableBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/refunds/refundable-balance");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUNDABLE_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::mark_profit_sharing_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_mark_profit_sharing_transaction(
+    request: &MarkProfitSharingTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/transactions/mark");
+    Ok(ApiRequest {
+        operation: &operations::MARK_PROFIT_SHARING_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_profit_sharing_order_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_profit_sharing_order_amount(
+    request: &QueryProfitSharingOrderAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/amounts");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PROFIT_SHARING_ORDER_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_refundable_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refundable_amount(
+    request: &QueryRefundableAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/profit-sharing/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/refundable-amounts");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUNDABLE_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_sub_merchant_recharge_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_recharge_balance(
+    request: &QuerySubMerchantRechargeBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refund/partner/recharge-balance/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_RECHARGE_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::query_recharge_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_recharge_balance(
+    request: &QueryRechargeBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/refund/recharge-balance");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RECHARGE_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::app_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay(
+    request: &AppPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::close_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_order_by_id(
+    request: &CloseOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::jsapi_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay(
+    request: &JsapiPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::h5_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_prepay(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/mweb");
+    Ok(ApiRequest {
+        operation: &operations::H5_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::native_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_native_prepay(
+    request: &NativePrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/native");
+    Ok(ApiRequest {
+        operation: &operations::NATIVE_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GlobalClient::close_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_order_by_out_trade_no(
+    request: &CloseOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/global/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }
 /// The items of `list_refunds`, page by page.
 pub struct ListRefundsPages<'c, 'a, T> {

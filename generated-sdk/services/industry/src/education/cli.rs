@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 教育行业 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -44,8 +44,10 @@ fn query_renewal_contract(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_renewal_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_renewal_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryRenewalContractResponse>,
     )
 }
 /// `renewal_presign_contract`: 预签约API
@@ -56,8 +58,10 @@ fn renewal_presign_contract(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).renewal_presign_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_renewal_presign_contract(&request),
+        crate::runtime::dispatch::show::<super::RenewalPresignContractResponse>,
     )
 }
 /// `terminate_renewal_contract`: 解约API
@@ -71,8 +75,10 @@ fn terminate_renewal_contract(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::EducationClient::new(client).terminate_renewal_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_renewal_contract(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_renewal_transaction`: 教育通扣款受理API
@@ -86,8 +92,10 @@ fn create_renewal_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::EducationClient::new(client).create_renewal_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_renewal_transaction(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_renewal_transaction_by_id`: 微信订单号查单API
@@ -101,8 +109,10 @@ fn query_renewal_transaction_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_renewal_transaction_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_renewal_transaction_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryRenewalTransactionByIdResponse>,
     )
 }
 /// `query_renewal_transaction_by_out_trade_no`: 商户订单号查单API
@@ -116,9 +126,10 @@ fn query_renewal_transaction_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client)
-            .query_renewal_transaction_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_renewal_transaction_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryRenewalTransactionByIdResponse>,
     )
 }
 /// `send_renewal_pre_notification`: 发送扣款预通知API
@@ -132,8 +143,10 @@ fn send_renewal_pre_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::EducationClient::new(client).send_renewal_pre_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_renewal_pre_notification(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `list_renewal_user_contracts`: 通过用户标识查询签约API
@@ -147,8 +160,10 @@ fn list_renewal_user_contracts(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).list_renewal_user_contracts(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_renewal_user_contracts(&request),
+        crate::runtime::dispatch::show::<super::ListRenewalUserContractsResponse>,
     )
 }
 /// `list_student_card_orders`: 通过QQ账号查询核销订单列表API
@@ -159,8 +174,10 @@ fn list_student_card_orders(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).list_student_card_orders(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_student_card_orders(&request),
+        crate::runtime::dispatch::show::<super::ListStudentCardOrdersResponse>,
     )
 }
 /// `create_student_card_order`: 创建核销订单API
@@ -171,8 +188,10 @@ fn create_student_card_order(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).create_student_card_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_student_card_order(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `query_student_by_openid`: 通过微信用户标识查询用户信息API
@@ -183,8 +202,10 @@ fn query_student_by_openid(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_student_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_student_by_openid(&request),
+        crate::runtime::dispatch::show::<super::QueryStudentByOpenidResponse>,
     )
 }
 /// `query_student_by_qq`: 通过QQ账号查询用户信息API
@@ -195,8 +216,10 @@ fn query_student_by_qq(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_student_by_qq(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_student_by_qq(&request),
+        crate::runtime::dispatch::show::<super::QueryStudentByQqResponse>,
     )
 }
 /// `school_presign_contract`: 预签约API
@@ -207,8 +230,10 @@ fn school_presign_contract(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).school_presign_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_school_presign_contract(&request),
+        crate::runtime::dispatch::show::<super::RenewalPresignContractResponse>,
     )
 }
 /// `query_school_contract`: 通过协议号查询签约API
@@ -219,8 +244,10 @@ fn query_school_contract(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_school_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_school_contract(&request),
+        crate::runtime::dispatch::show::<super::QuerySchoolContractResponse>,
     )
 }
 /// `terminate_school_contract`: 商户主动解约API
@@ -231,8 +258,10 @@ fn terminate_school_contract(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::EducationClient::new(client).terminate_school_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_school_contract(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_school_transaction`: 扣款API
@@ -243,8 +272,10 @@ fn create_school_transaction(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).create_school_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_school_transaction(&request),
+        crate::runtime::dispatch::show::<super::CreateSchoolTransactionResponse>,
     )
 }
 /// `query_school_transaction_by_id`: 微信支付订单号查单API
@@ -258,8 +289,10 @@ fn query_school_transaction_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_school_transaction_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_school_transaction_by_id(&request),
+        crate::runtime::dispatch::show::<super::QuerySchoolTransactionByIdResponse>,
     )
 }
 /// `query_school_transaction_by_out_trade_no`: 商户订单号查单API
@@ -273,9 +306,10 @@ fn query_school_transaction_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client)
-            .query_school_transaction_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_school_transaction_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QuerySchoolTransactionByIdResponse>,
     )
 }
 /// `list_school_user_contracts`: 查询用户签约列表API
@@ -289,8 +323,10 @@ fn list_school_user_contracts(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).list_school_user_contracts(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_school_user_contracts(&request),
+        crate::runtime::dispatch::show::<super::ListSchoolUserContractsResponse>,
     )
 }
 /// `query_school_user_debt_state`: 商户查询用户欠款状态API
@@ -304,7 +340,9 @@ fn query_school_user_debt_state(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EducationClient::new(client).query_school_user_debt_state(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_school_user_debt_state(&request),
+        crate::runtime::dispatch::show::<super::QuerySchoolUserDebtStateResponse>,
     )
 }

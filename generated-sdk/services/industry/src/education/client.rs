@@ -61,29 +61,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QueryRenewalContractRequest,
     ) -> crate::runtime::Call<'a, QueryRenewalContractResponse> {
-        fn prepare(request: &QueryRenewalContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/contracts/id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RENEWAL_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_renewal_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -114,23 +94,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &RenewalPresignContractRequest,
     ) -> crate::runtime::Call<'a, RenewalPresignContractResponse> {
-        fn prepare(
-            request: &RenewalPresignContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/contracts/presign");
-            Ok(ApiRequest {
-                operation: &operations::RENEWAL_PRESIGN_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_renewal_presign_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -161,24 +127,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &TerminateRenewalContractRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminateRenewalContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_RENEWAL_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_renewal_contract(request),
             crate::runtime::decode_empty,
         )
     }
@@ -209,23 +160,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &CreateRenewalTransactionRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &CreateRenewalTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RENEWAL_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_renewal_transaction(request),
             crate::runtime::decode_empty,
         )
     }
@@ -256,27 +193,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QueryRenewalTransactionByIdRequest,
     ) -> crate::runtime::Call<'a, QueryRenewalTransactionByIdResponse> {
-        fn prepare(
-            request: &QueryRenewalTransactionByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_renewal_transaction_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -307,27 +226,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QueryRenewalTransactionByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryRenewalTransactionByIdResponse> {
-        fn prepare(
-            request: &QueryRenewalTransactionByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_renewal_transaction_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -358,25 +259,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &SendRenewalPreNotificationRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &SendRenewalPreNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/user-notifications/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/send");
-            Ok(ApiRequest {
-                operation: &operations::SEND_RENEWAL_PRE_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_renewal_pre_notification(request),
             crate::runtime::decode_empty,
         )
     }
@@ -407,45 +292,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &ListRenewalUserContractsRequest,
     ) -> crate::runtime::Call<'a, ListRenewalUserContractsResponse> {
-        fn prepare(
-            request: &ListRenewalUserContractsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-papay/user/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/contracts");
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.sub_openid {
-                target.query("sub_openid", value);
-            }
-            target.query("plan_id", &request.plan_id);
-            if let Some(value) = &request.contract_status {
-                target.query("contract_status", value.as_str());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_RENEWAL_USER_CONTRACTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_renewal_user_contracts(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -476,34 +325,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &ListStudentCardOrdersRequest,
     ) -> crate::runtime::Call<'a, ListStudentCardOrdersResponse> {
-        fn prepare(request: &ListStudentCardOrdersRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-star/orders");
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.wechat_openid {
-                target.query("wechat_openid", value);
-            }
-            if let Some(value) = &request.qq {
-                target.query("qq", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_STUDENT_CARD_ORDERS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_student_card_orders(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -534,23 +358,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &CreateStudentCardOrderRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(
-            request: &CreateStudentCardOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-star/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_STUDENT_CARD_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_student_card_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -581,23 +391,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QueryStudentByOpenidRequest,
     ) -> crate::runtime::Call<'a, QueryStudentByOpenidResponse> {
-        fn prepare(request: &QueryStudentByOpenidRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-star/users/openid/");
-            target.segment("wechat_openid", &request.wechat_openid)?;
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STUDENT_BY_OPENID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_student_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -628,23 +424,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QueryStudentByQqRequest,
     ) -> crate::runtime::Call<'a, QueryStudentByQqResponse> {
-        fn prepare(request: &QueryStudentByQqRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/edu-star/users/qq/");
-            target.segment("qq", &request.qq)?;
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STUDENT_BY_QQ,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_student_by_qq(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -675,21 +457,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &SchoolPresignContractRequest,
     ) -> crate::runtime::Call<'a, RenewalPresignContractResponse> {
-        fn prepare(request: &SchoolPresignContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/contracts/presign");
-            Ok(ApiRequest {
-                operation: &operations::SCHOOL_PRESIGN_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_school_presign_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -720,22 +490,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QuerySchoolContractRequest,
     ) -> crate::runtime::Call<'a, QuerySchoolContractResponse> {
-        fn prepare(request: &QuerySchoolContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHOOL_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_school_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -766,25 +523,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &TerminateSchoolContractRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminateSchoolContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_SCHOOL_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_school_contract(request),
             crate::runtime::decode_empty,
         )
     }
@@ -815,23 +556,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &CreateSchoolTransactionRequest,
     ) -> crate::runtime::Call<'a, CreateSchoolTransactionResponse> {
-        fn prepare(
-            request: &CreateSchoolTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SCHOOL_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_school_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -862,27 +589,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QuerySchoolTransactionByIdRequest,
     ) -> crate::runtime::Call<'a, QuerySchoolTransactionByIdResponse> {
-        fn prepare(
-            request: &QuerySchoolTransactionByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_school_transaction_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -913,27 +622,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QuerySchoolTransactionByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QuerySchoolTransactionByIdResponse> {
-        fn prepare(
-            request: &QuerySchoolTransactionByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_school_transaction_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -964,33 +655,9 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &ListSchoolUserContractsRequest,
     ) -> crate::runtime::Call<'a, ListSchoolUserContractsResponse> {
-        fn prepare(
-            request: &ListSchoolUserContractsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/contracts");
-            target.query("plan_id", &request.plan_id);
-            target.query("contract_status", &request.contract_status);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_SCHOOL_USER_CONTRACTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_school_user_contracts(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1021,26 +688,391 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         &self,
         request: &QuerySchoolUserDebtStateRequest,
     ) -> crate::runtime::Call<'a, QuerySchoolUserDebtStateResponse> {
-        fn prepare(
-            request: &QuerySchoolUserDebtStateRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/eduschoolpay/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/debt-state");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHOOL_USER_DEBT_STATE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_school_user_debt_state(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EducationClient::query_renewal_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_renewal_contract(
+    request: &QueryRenewalContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/contracts/id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RENEWAL_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::renewal_presign_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_renewal_presign_contract(
+    request: &RenewalPresignContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/contracts/presign");
+    Ok(ApiRequest {
+        operation: &operations::RENEWAL_PRESIGN_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::terminate_renewal_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_renewal_contract(
+    request: &TerminateRenewalContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_RENEWAL_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::create_renewal_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_renewal_transaction(
+    request: &CreateRenewalTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RENEWAL_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_renewal_transaction_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_renewal_transaction_by_id(
+    request: &QueryRenewalTransactionByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_renewal_transaction_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_renewal_transaction_by_out_trade_no(
+    request: &QueryRenewalTransactionByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RENEWAL_TRANSACTION_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::send_renewal_pre_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_renewal_pre_notification(
+    request: &SendRenewalPreNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/user-notifications/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/send");
+    Ok(ApiRequest {
+        operation: &operations::SEND_RENEWAL_PRE_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::list_renewal_user_contracts`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_renewal_user_contracts(
+    request: &ListRenewalUserContractsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-papay/user/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/contracts");
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.sub_openid {
+        target.query("sub_openid", value);
+    }
+    target.query("plan_id", &request.plan_id);
+    if let Some(value) = &request.contract_status {
+        target.query("contract_status", value.as_str());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_RENEWAL_USER_CONTRACTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::list_student_card_orders`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_student_card_orders(
+    request: &ListStudentCardOrdersRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-star/orders");
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.wechat_openid {
+        target.query("wechat_openid", value);
+    }
+    if let Some(value) = &request.qq {
+        target.query("qq", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_STUDENT_CARD_ORDERS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::create_student_card_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_student_card_order(
+    request: &CreateStudentCardOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-star/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_STUDENT_CARD_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_student_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_student_by_openid(
+    request: &QueryStudentByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-star/users/openid/");
+    target.segment("wechat_openid", &request.wechat_openid)?;
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STUDENT_BY_OPENID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_student_by_qq`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_student_by_qq(
+    request: &QueryStudentByQqRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/edu-star/users/qq/");
+    target.segment("qq", &request.qq)?;
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STUDENT_BY_QQ,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::school_presign_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_school_presign_contract(
+    request: &SchoolPresignContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/contracts/presign");
+    Ok(ApiRequest {
+        operation: &operations::SCHOOL_PRESIGN_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_school_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_school_contract(
+    request: &QuerySchoolContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHOOL_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::terminate_school_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_school_contract(
+    request: &TerminateSchoolContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_SCHOOL_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::create_school_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_school_transaction(
+    request: &CreateSchoolTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SCHOOL_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_school_transaction_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_school_transaction_by_id(
+    request: &QuerySchoolTransactionByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_school_transaction_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_school_transaction_by_out_trade_no(
+    request: &QuerySchoolTransactionByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHOOL_TRANSACTION_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::list_school_user_contracts`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_school_user_contracts(
+    request: &ListSchoolUserContractsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/contracts");
+    target.query("plan_id", &request.plan_id);
+    target.query("contract_status", &request.contract_status);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_SCHOOL_USER_CONTRACTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EducationClient::query_school_user_debt_state`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_school_user_debt_state(
+    request: &QuerySchoolUserDebtStateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/eduschoolpay/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/debt-state");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHOOL_USER_DEBT_STATE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 电子发票 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -41,8 +41,10 @@ fn create_card_template(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).create_card_template(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_card_template(&request),
+        crate::runtime::dispatch::show::<super::CreateCardTemplateResponse>,
     )
 }
 /// `issue_fapiao`: 开具电子发票
@@ -53,8 +55,10 @@ fn issue_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).issue_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `issue_general_fapiao`: 开具通用行业电子发票
@@ -65,8 +69,10 @@ fn issue_general_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).issue_general_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_general_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `issue_passenger_transport_fapiao`: 开具旅客运输行业电子发票
@@ -80,8 +86,10 @@ fn issue_passenger_transport_fapiao(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).issue_passenger_transport_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_passenger_transport_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `issue_refined_oil_fapiao`: 开具成品油行业电子发票
@@ -92,8 +100,10 @@ fn issue_refined_oil_fapiao(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).issue_refined_oil_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_refined_oil_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `issue_real_estate_leasing_fapiao`: 开具不动产租赁行业电子发票
@@ -107,8 +117,10 @@ fn issue_real_estate_leasing_fapiao(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).issue_real_estate_leasing_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_real_estate_leasing_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `upload_fapiao_file`: 上传电子发票文件
@@ -123,8 +135,10 @@ fn upload_fapiao_file(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).upload_fapiao_file(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_fapiao_file(&request, file),
+        crate::runtime::dispatch::show::<super::UploadFapiaoFileResponse>,
     )
 }
 /// `query_fapiao`: 查询电子发票
@@ -135,8 +149,10 @@ fn query_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_fapiao(&request),
+        crate::runtime::dispatch::show::<super::QueryFapiaoResponse>,
     )
 }
 /// `query_fapiao_files`: 获取发票下载信息
@@ -147,8 +163,10 @@ fn query_fapiao_files(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_fapiao_files(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_fapiao_files(&request),
+        crate::runtime::dispatch::show::<super::QueryFapiaoFilesResponse>,
     )
 }
 /// `insert_fapiao_cards`: 将电子发票插入微信用户卡包
@@ -159,8 +177,10 @@ fn insert_fapiao_cards(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).insert_fapiao_cards(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insert_fapiao_cards(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `reverse_fapiao`: 冲红电子发票
@@ -171,8 +191,10 @@ fn reverse_fapiao(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).reverse_fapiao(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_fapiao(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_partner_invite_url`: 获取邀请商户开通服务商电子发票能力
@@ -183,8 +205,10 @@ fn query_partner_invite_url(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_partner_invite_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_partner_invite_url(&request),
+        crate::runtime::dispatch::show::<super::QueryPartnerInviteUrlResponse>,
     )
 }
 /// `list_invited_merchants`: 获取邀请开通的商户信息
@@ -195,8 +219,10 @@ fn list_invited_merchants(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).list_invited_merchants(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_invited_merchants(&request),
+        crate::runtime::dispatch::show::<super::ListInvitedMerchantsResponse>,
     )
 }
 /// `query_merchant_base_information`: 获取商户开票基础信息
@@ -210,8 +236,10 @@ fn query_merchant_base_information(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_merchant_base_information(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_merchant_base_information(&request),
+        crate::runtime::dispatch::show::<super::QueryMerchantBaseInformationResponse>,
     )
 }
 /// `query_development_config`: 查询商户配置的开发选项
@@ -222,8 +250,10 @@ fn query_development_config(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_development_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_development_config(&request),
+        crate::runtime::dispatch::show::<super::QueryDevelopmentConfigResponse>,
     )
 }
 /// `update_development_config`: 配置开发选项
@@ -234,8 +264,10 @@ fn update_development_config(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).update_development_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_development_config(&request),
+        crate::runtime::dispatch::show::<super::QueryDevelopmentConfigResponse>,
     )
 }
 /// `list_tax_codes`: 获取商品和服务税收分类对照表
@@ -246,8 +278,10 @@ fn list_tax_codes(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).list_tax_codes(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_tax_codes(&request),
+        crate::runtime::dispatch::show::<super::ListTaxCodesResponse>,
     )
 }
 /// `check_sub_merchant`: 检查子商户开票功能状态
@@ -258,8 +292,10 @@ fn check_sub_merchant(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FapiaoClient::new(client).check_sub_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_check_sub_merchant(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_sub_merchant_check_status`: 检查子商户开票功能状态
@@ -273,8 +309,10 @@ fn query_sub_merchant_check_status(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_sub_merchant_check_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_check_status(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantCheckStatusResponse>,
     )
 }
 /// `query_user_title`: 获取用户填写的抬头
@@ -285,8 +323,10 @@ fn query_user_title(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_user_title(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_title(&request),
+        crate::runtime::dispatch::show::<super::IssueGeneralFapiaoBuyerInformation>,
     )
 }
 /// `query_user_title_url`: 获取抬头填写链接
@@ -297,7 +337,9 @@ fn query_user_title_url(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FapiaoClient::new(client).query_user_title_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_title_url(&request),
+        crate::runtime::dispatch::show::<super::QueryUserTitleUrlResponse>,
     )
 }

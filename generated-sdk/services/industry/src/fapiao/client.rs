@@ -63,21 +63,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &CreateCardTemplateRequest,
     ) -> crate::runtime::Call<'a, CreateCardTemplateResponse> {
-        fn prepare(request: &CreateCardTemplateRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/card-template");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CARD_TEMPLATE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_card_template(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -108,21 +96,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &IssueFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &IssueFapiaoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiao-applications");
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -170,22 +146,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &IssueGeneralFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &IssueGeneralFapiaoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/new-tax-control-fapiao/fapiao-applications/issue-general");
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_GENERAL_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_general_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -233,26 +196,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &IssuePassengerTransportFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &IssuePassengerTransportFapiaoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
-                );
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_PASSENGER_TRANSPORT_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_passenger_transport_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -301,24 +247,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &IssueRefinedOilFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &IssueRefinedOilFapiaoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil",
-                );
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_REFINED_OIL_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_refined_oil_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -367,26 +298,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &IssueRealEstateLeasingFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &IssueRealEstateLeasingFapiaoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing",
-                );
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_REAL_ESTATE_LEASING_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_real_estate_leasing_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -425,32 +339,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         request: &UploadFapiaoFileRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadFapiaoFileResponse> {
-        fn prepare(
-            request: &UploadFapiaoFileRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file",
-                );
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_FAPIAO_FILE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_FAPIAO_FILE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_fapiao_file(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -488,28 +379,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryFapiaoRequest,
     ) -> crate::runtime::Call<'a, QueryFapiaoResponse> {
-        fn prepare(request: &QueryFapiaoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
-            target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.fapiao_id {
-                target.query("fapiao_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_FAPIAO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_fapiao(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -548,25 +420,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryFapiaoFilesRequest,
     ) -> crate::runtime::Call<'a, QueryFapiaoFilesResponse> {
-        fn prepare(request: &QueryFapiaoFilesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
-            target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
-            target.literal("/fapiao-files");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("fapiao_id", &request.fapiao_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_FAPIAO_FILES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_fapiao_files(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -606,23 +462,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &InsertFapiaoCardsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &InsertFapiaoCardsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
-            target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
-            target.literal("/insert-cards");
-            Ok(ApiRequest {
-                operation: &operations::INSERT_FAPIAO_CARDS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insert_fapiao_cards(request),
             crate::runtime::decode_empty,
         )
     }
@@ -661,23 +503,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &ReverseFapiaoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ReverseFapiaoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
-            target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_FAPIAO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_fapiao(request),
             crate::runtime::decode_empty,
         )
     }
@@ -712,38 +540,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryPartnerInviteUrlRequest,
     ) -> crate::runtime::Call<'a, QueryPartnerInviteUrlResponse> {
-        fn prepare(request: &QueryPartnerInviteUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl");
-            target.query("operation_type", request.operation_type.as_str());
-            target.query("fapiao_mode", request.fapiao_mode.as_str());
-            if let Some(values) = &request.fapiao_ability_type_list {
-                for value in values {
-                    target.query("fapiao_ability_type_list", value.as_str());
-                }
-            }
-            if let Some(value) = &request.invite_channel {
-                target.query("invite_channel", value);
-            }
-            if let Some(value) = &request.operate_user {
-                target.query("operate_user", value);
-            }
-            target.query("invite_code", &request.invite_code);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PARTNER_INVITE_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_partner_invite_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -778,32 +577,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &ListInvitedMerchantsRequest,
     ) -> crate::runtime::Call<'a, ListInvitedMerchantsResponse> {
-        fn prepare(request: &ListInvitedMerchantsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo",
-                );
-            target.query("query_time_start", &request.query_time_start.to_rfc3339());
-            target.query("query_time_end", &request.query_time_end.to_rfc3339());
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            if let Some(value) = &request.invite_code {
-                target.query("invite_code", value);
-            }
-            target.query("mch_invite_status", request.mch_invite_status.as_str());
-            Ok(ApiRequest {
-                operation: &operations::LIST_INVITED_MERCHANTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_invited_merchants(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -834,24 +610,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryMerchantBaseInformationRequest,
     ) -> crate::runtime::Call<'a, QueryMerchantBaseInformationResponse> {
-        fn prepare(
-            request: &QueryMerchantBaseInformationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/base-information");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MERCHANT_BASE_INFORMATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_merchant_base_information(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -882,23 +643,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryDevelopmentConfigRequest,
     ) -> crate::runtime::Call<'a, QueryDevelopmentConfigResponse> {
-        fn prepare(
-            request: &QueryDevelopmentConfigRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/development-config");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEVELOPMENT_CONFIG,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_development_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -933,23 +680,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &UpdateDevelopmentConfigRequest,
     ) -> crate::runtime::Call<'a, QueryDevelopmentConfigResponse> {
-        fn prepare(
-            request: &UpdateDevelopmentConfigRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/development-config");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_DEVELOPMENT_CONFIG,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_development_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -980,26 +713,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &ListTaxCodesRequest,
     ) -> crate::runtime::Call<'a, ListTaxCodesResponse> {
-        fn prepare(request: &ListTaxCodesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/tax-codes");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_TAX_CODES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_tax_codes(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1030,23 +746,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &CheckSubMerchantRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CheckSubMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/check");
-            Ok(ApiRequest {
-                operation: &operations::CHECK_SUB_MERCHANT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_check_sub_merchant(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1081,25 +783,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QuerySubMerchantCheckStatusRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantCheckStatusResponse> {
-        fn prepare(
-            request: &QuerySubMerchantCheckStatusRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/merchant/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/check-status");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_CHECK_STATUS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_check_status(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1135,26 +821,9 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryUserTitleRequest,
     ) -> crate::runtime::Call<'a, IssueGeneralFapiaoBuyerInformation> {
-        fn prepare(request: &QueryUserTitleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/user-title");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("scene", request.scene.as_str());
-            target.query("fapiao_apply_id", &request.fapiao_apply_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_TITLE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_title(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1190,45 +859,412 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         &self,
         request: &QueryUserTitleUrlRequest,
     ) -> crate::runtime::Call<'a, QueryUserTitleUrlResponse> {
-        fn prepare(request: &QueryUserTitleUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/new-tax-control-fapiao/user-title/title-url");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("fapiao_apply_id", &request.fapiao_apply_id);
-            target.query("source", request.source.as_str());
-            target.query("appid", &request.appid);
-            target.query("openid", &request.openid);
-            target.query("total_amount", &request.total_amount.to_string());
-            if let Some(value) = &request.seller_name {
-                target.query("seller_name", value);
-            }
-            if let Some(value) = &request.show_phone_cell {
-                target.query("show_phone_cell", &value.to_string());
-            }
-            if let Some(value) = &request.must_input_phone {
-                target.query("must_input_phone", &value.to_string());
-            }
-            if let Some(value) = &request.show_email_cell {
-                target.query("show_email_cell", &value.to_string());
-            }
-            if let Some(value) = &request.must_input_email {
-                target.query("must_input_email", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_TITLE_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_title_url(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`FapiaoClient::create_card_template`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_card_template(
+    request: &CreateCardTemplateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/card-template");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CARD_TEMPLATE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::issue_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_fapiao(
+    request: &IssueFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications");
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::issue_general_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_general_fapiao(
+    request: &IssueGeneralFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/issue-general");
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_GENERAL_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::issue_passenger_transport_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_passenger_transport_fapiao(
+    request: &IssuePassengerTransportFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport",
+        );
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_PASSENGER_TRANSPORT_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::issue_refined_oil_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_refined_oil_fapiao(
+    request: &IssueRefinedOilFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil");
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_REFINED_OIL_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::issue_real_estate_leasing_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_real_estate_leasing_fapiao(
+    request: &IssueRealEstateLeasingFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing");
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_REAL_ESTATE_LEASING_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::upload_fapiao_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_fapiao_file(
+    request: &UploadFapiaoFileRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_FAPIAO_FILE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_FAPIAO_FILE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_fapiao(
+    request: &QueryFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
+    target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.fapiao_id {
+        target.query("fapiao_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_FAPIAO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_fapiao_files`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_fapiao_files(
+    request: &QueryFapiaoFilesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
+    target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
+    target.literal("/fapiao-files");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("fapiao_id", &request.fapiao_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_FAPIAO_FILES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::insert_fapiao_cards`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insert_fapiao_cards(
+    request: &InsertFapiaoCardsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
+    target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
+    target.literal("/insert-cards");
+    Ok(ApiRequest {
+        operation: &operations::INSERT_FAPIAO_CARDS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::reverse_fapiao`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_fapiao(
+    request: &ReverseFapiaoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiao-applications/");
+    target.segment("fapiao_apply_id", &request.fapiao_apply_id)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_FAPIAO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_partner_invite_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_partner_invite_url(
+    request: &QueryPartnerInviteUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl");
+    target.query("operation_type", request.operation_type.as_str());
+    target.query("fapiao_mode", request.fapiao_mode.as_str());
+    if let Some(values) = &request.fapiao_ability_type_list {
+        for value in values {
+            target.query("fapiao_ability_type_list", value.as_str());
+        }
+    }
+    if let Some(value) = &request.invite_channel {
+        target.query("invite_channel", value);
+    }
+    if let Some(value) = &request.operate_user {
+        target.query("operate_user", value);
+    }
+    target.query("invite_code", &request.invite_code);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PARTNER_INVITE_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::list_invited_merchants`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_invited_merchants(
+    request: &ListInvitedMerchantsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo");
+    target.query("query_time_start", &request.query_time_start.to_rfc3339());
+    target.query("query_time_end", &request.query_time_end.to_rfc3339());
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    if let Some(value) = &request.invite_code {
+        target.query("invite_code", value);
+    }
+    target.query("mch_invite_status", request.mch_invite_status.as_str());
+    Ok(ApiRequest {
+        operation: &operations::LIST_INVITED_MERCHANTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_merchant_base_information`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_merchant_base_information(
+    request: &QueryMerchantBaseInformationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/base-information");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MERCHANT_BASE_INFORMATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_development_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_development_config(
+    request: &QueryDevelopmentConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/development-config");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEVELOPMENT_CONFIG,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::update_development_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_development_config(
+    request: &UpdateDevelopmentConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/development-config");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_DEVELOPMENT_CONFIG,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::list_tax_codes`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_tax_codes(
+    request: &ListTaxCodesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/tax-codes");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_TAX_CODES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::check_sub_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_check_sub_merchant(
+    request: &CheckSubMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/check");
+    Ok(ApiRequest {
+        operation: &operations::CHECK_SUB_MERCHANT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_sub_merchant_check_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_check_status(
+    request: &QuerySubMerchantCheckStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/merchant/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/check-status");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_CHECK_STATUS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_user_title`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_title(
+    request: &QueryUserTitleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/user-title");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("scene", request.scene.as_str());
+    target.query("fapiao_apply_id", &request.fapiao_apply_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_TITLE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FapiaoClient::query_user_title_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_title_url(
+    request: &QueryUserTitleUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/new-tax-control-fapiao/user-title/title-url");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("fapiao_apply_id", &request.fapiao_apply_id);
+    target.query("source", request.source.as_str());
+    target.query("appid", &request.appid);
+    target.query("openid", &request.openid);
+    target.query("total_amount", &request.total_amount.to_string());
+    if let Some(value) = &request.seller_name {
+        target.query("seller_name", value);
+    }
+    if let Some(value) = &request.show_phone_cell {
+        target.query("show_phone_cell", &value.to_string());
+    }
+    if let Some(value) = &request.must_input_phone {
+        target.query("must_input_phone", &value.to_string());
+    }
+    if let Some(value) = &request.show_email_cell {
+        target.query("show_email_cell", &value.to_string());
+    }
+    if let Some(value) = &request.must_input_email {
+        target.query("must_input_email", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_TITLE_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 国补专区 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -56,8 +56,10 @@ fn cup_invalidate_audit_data(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).cup_invalidate_audit_data(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cup_invalidate_audit_data(&request),
+        crate::runtime::dispatch::show::<super::CupInvalidateAuditDataResponse>,
     )
 }
 /// `cup_query_audit_result`: 查询审核结果
@@ -68,8 +70,10 @@ fn cup_query_audit_result(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).cup_query_audit_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cup_query_audit_result(&request),
+        crate::runtime::dispatch::show::<super::CupQueryAuditResultResponse>,
     )
 }
 /// `cup_sync_refund`: 同步非银联支付交易退款信息
@@ -80,8 +84,10 @@ fn cup_sync_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).cup_sync_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cup_sync_refund(&request),
+        crate::runtime::dispatch::show::<super::CupInvalidateAuditDataResponse>,
     )
 }
 /// `cup_update_audit_data`: 更新审核数据
@@ -92,8 +98,10 @@ fn cup_update_audit_data(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).cup_update_audit_data(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cup_update_audit_data(&request),
+        crate::runtime::dispatch::show::<super::CupInvalidateAuditDataResponse>,
     )
 }
 /// `cup_upload_audit_data`: 上传审核数据
@@ -104,8 +112,10 @@ fn cup_upload_audit_data(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).cup_upload_audit_data(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cup_upload_audit_data(&request),
+        crate::runtime::dispatch::show::<super::CupInvalidateAuditDataResponse>,
     )
 }
 /// `query_company`: 企业信息查询
@@ -116,8 +126,10 @@ fn query_company(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_company(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_company(&request),
+        crate::runtime::dispatch::show::<super::QueryCompanyResponse>,
     )
 }
 /// `upload_goods`: 商品信息上传
@@ -128,8 +140,10 @@ fn upload_goods(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).upload_goods(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_goods(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `sync_n_category_qualification`: N品类同步资格核销信息
@@ -143,8 +157,10 @@ fn sync_n_category_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).sync_n_category_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_n_category_qualification(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `query_qualification`: 查询补贴资格
@@ -155,8 +171,10 @@ fn query_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_qualification(&request),
+        crate::runtime::dispatch::show::<super::QueryQualificationResponse>,
     )
 }
 /// `passthrough_cancel_qualification`: 取消资格(透传模式)
@@ -170,8 +188,10 @@ fn passthrough_cancel_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).passthrough_cancel_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_passthrough_cancel_qualification(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `passthrough_claim_qualification`: 领取资格(透传模式)
@@ -185,8 +205,10 @@ fn passthrough_claim_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).passthrough_claim_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_passthrough_claim_qualification(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `passthrough_query_qualifications`: 批量查询用户资格(透传模式)
@@ -200,8 +222,10 @@ fn passthrough_query_qualifications(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).passthrough_query_qualifications(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_passthrough_query_qualifications(&request),
+        crate::runtime::dispatch::show::<super::PassthroughQueryQualificationsResponse>,
     )
 }
 /// `query_qualifications`: 批量查询用户资格
@@ -212,8 +236,10 @@ fn query_qualifications(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_qualifications(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_qualifications(&request),
+        crate::runtime::dispatch::show::<super::QueryQualificationsResponse>,
     )
 }
 /// `sync_qualification`: 同步资格核销信息
@@ -224,8 +250,10 @@ fn sync_qualification(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).sync_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_qualification(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `lock_sn_code`: sn码锁定
@@ -236,8 +264,10 @@ fn lock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).lock_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_lock_sn_code(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `query_sn_code`: 查询sn码状态
@@ -248,8 +278,10 @@ fn query_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sn_code(&request),
+        crate::runtime::dispatch::show::<super::QuerySnCodeResponse>,
     )
 }
 /// `unlock_sn_code`: sn码解锁
@@ -260,8 +292,10 @@ fn unlock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).unlock_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unlock_sn_code(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `query_transactions`: 交易信息查询
@@ -272,8 +306,10 @@ fn query_transactions(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_transactions(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transactions(&request),
+        crate::runtime::dispatch::show::<super::QueryTransactionsResponse>,
     )
 }
 /// `query_day_transaction_summary`: 查询单日交易汇总
@@ -287,8 +323,10 @@ fn query_day_transaction_summary(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).query_day_transaction_summary(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_day_transaction_summary(&request),
+        crate::runtime::dispatch::show::<super::QueryDayTransactionSummaryResponse>,
     )
 }
 /// `sync_transactions`: 交易信息回传
@@ -299,8 +337,10 @@ fn sync_transactions(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).sync_transactions(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_transactions(&request),
+        crate::runtime::dispatch::show::<super::UploadGoodsResponse>,
     )
 }
 /// `zhejiang_cancel_auth_code`: 品类凭证码预核销撤销
@@ -311,8 +351,10 @@ fn zhejiang_cancel_auth_code(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_cancel_auth_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_cancel_auth_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }
 /// `zhejiang_commit_auth_code`: 品类凭证码上报确认
@@ -323,8 +365,10 @@ fn zhejiang_commit_auth_code(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_commit_auth_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_commit_auth_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }
 /// `zhejiang_issue_auth_code`: 申请品类凭证码
@@ -335,8 +379,10 @@ fn zhejiang_issue_auth_code(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_issue_auth_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_issue_auth_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangIssueAuthCodeResponse>,
     )
 }
 /// `zhejiang_refund_auth_code`: 品类凭证码上报撤销
@@ -347,8 +393,10 @@ fn zhejiang_refund_auth_code(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_refund_auth_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_refund_auth_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }
 /// `zhejiang_try_auth_code`: 预核销品类凭证码
@@ -359,8 +407,10 @@ fn zhejiang_try_auth_code(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_try_auth_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_try_auth_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangTryAuthCodeResponse>,
     )
 }
 /// `zhejiang_query_goods`: 商品信息查询
@@ -371,8 +421,10 @@ fn zhejiang_query_goods(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_query_goods(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_query_goods(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangQueryGoodsResponse>,
     )
 }
 /// `zhejiang_confirm_n_category_qualification`: n品类核销
@@ -386,9 +438,10 @@ fn zhejiang_confirm_n_category_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client)
-            .zhejiang_confirm_n_category_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_confirm_n_category_qualification(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }
 /// `zhejiang_alter_qualification`: 变更资格
@@ -402,8 +455,10 @@ fn zhejiang_alter_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_alter_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_alter_qualification(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangAlterQualificationResponse>,
     )
 }
 /// `zhejiang_claim_qualification`: 领取资格
@@ -417,8 +472,10 @@ fn zhejiang_claim_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_claim_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_claim_qualification(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }
 /// `zhejiang_query_qualification`: 查询补贴资格
@@ -432,8 +489,10 @@ fn zhejiang_query_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_query_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_query_qualification(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangQueryQualificationResponse>,
     )
 }
 /// `zhejiang_use_qualification`: 核销资格
@@ -447,8 +506,10 @@ fn zhejiang_use_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_use_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_use_qualification(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangUseQualificationResponse>,
     )
 }
 /// `zhejiang_lock_sn_code`: sn码锁定
@@ -459,8 +520,10 @@ fn zhejiang_lock_sn_code(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_lock_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_lock_sn_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangLockSnCodeResponse>,
     )
 }
 /// `zhejiang_query_sn_code`: sn码销售状态查询
@@ -471,8 +534,10 @@ fn zhejiang_query_sn_code(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_query_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_query_sn_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangQuerySnCodeResponse>,
     )
 }
 /// `zhejiang_unlock_sn_code`: sn码解锁
@@ -483,7 +548,9 @@ fn zhejiang_unlock_sn_code(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GovSubsidyClient::new(client).zhejiang_unlock_sn_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_zhejiang_unlock_sn_code(&request),
+        crate::runtime::dispatch::show::<super::ZhejiangCancelAuthCodeResponse>,
     )
 }

@@ -68,23 +68,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &CupInvalidateAuditDataRequest,
     ) -> crate::runtime::Call<'a, CupInvalidateAuditDataResponse> {
-        fn prepare(
-            request: &CupInvalidateAuditDataRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/audit/cup/invalid");
-            Ok(ApiRequest {
-                operation: &operations::CUP_INVALIDATE_AUDIT_DATA,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cup_invalidate_audit_data(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -115,21 +101,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &CupQueryAuditResultRequest,
     ) -> crate::runtime::Call<'a, CupQueryAuditResultResponse> {
-        fn prepare(request: &CupQueryAuditResultRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/audit/cup/query");
-            Ok(ApiRequest {
-                operation: &operations::CUP_QUERY_AUDIT_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cup_query_audit_result(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -160,21 +134,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &CupSyncRefundRequest,
     ) -> crate::runtime::Call<'a, CupInvalidateAuditDataResponse> {
-        fn prepare(request: &CupSyncRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/audit/cup/refund/sync");
-            Ok(ApiRequest {
-                operation: &operations::CUP_SYNC_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cup_sync_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -205,21 +167,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &CupUpdateAuditDataRequest,
     ) -> crate::runtime::Call<'a, CupInvalidateAuditDataResponse> {
-        fn prepare(request: &CupUpdateAuditDataRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/audit/cup/update");
-            Ok(ApiRequest {
-                operation: &operations::CUP_UPDATE_AUDIT_DATA,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cup_update_audit_data(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -250,21 +200,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &CupUploadAuditDataRequest,
     ) -> crate::runtime::Call<'a, CupInvalidateAuditDataResponse> {
-        fn prepare(request: &CupUploadAuditDataRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/audit/cup/upload");
-            Ok(ApiRequest {
-                operation: &operations::CUP_UPLOAD_AUDIT_DATA,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cup_upload_audit_data(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -295,21 +233,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QueryCompanyRequest,
     ) -> crate::runtime::Call<'a, QueryCompanyResponse> {
-        fn prepare(request: &QueryCompanyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/companies/query");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPANY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_company(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -340,21 +266,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &UploadGoodsRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(request: &UploadGoodsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/goods/upload");
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_GOODS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upload_goods(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -385,23 +299,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &SyncNCategoryQualificationRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(
-            request: &SyncNCategoryQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/n-qualifications/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_N_CATEGORY_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_n_category_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -432,45 +332,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QueryQualificationRequest,
     ) -> crate::runtime::Call<'a, QueryQualificationResponse> {
-        fn prepare(request: &QueryQualificationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualification");
-            if let Some(value) = &request.real_name {
-                target.query("real_name", value);
-            }
-            if let Some(value) = &request.id_card_number {
-                target.query("id_card_number", value);
-            }
-            if let Some(value) = &request.phone_number {
-                target.query("phone_number", value);
-            }
-            target.query("appliance_id", request.appliance_id.as_str());
-            if let Some(value) = &request.openid {
-                target.query("openid", value);
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            target
-                .query(
-                    "qualification_region_code",
-                    &request.qualification_region_code.to_string(),
-                );
-            if let Some(value) = &request.identity_document_type {
-                target.query("identity_document_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -501,23 +365,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &PassthroughCancelQualificationRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(
-            request: &PassthroughCancelQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualifications/passthrough/cancel");
-            Ok(ApiRequest {
-                operation: &operations::PASSTHROUGH_CANCEL_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_passthrough_cancel_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -548,23 +398,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &PassthroughClaimQualificationRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(
-            request: &PassthroughClaimQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualifications/passthrough/claim");
-            Ok(ApiRequest {
-                operation: &operations::PASSTHROUGH_CLAIM_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_passthrough_claim_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -595,23 +431,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &PassthroughQueryQualificationsRequest,
     ) -> crate::runtime::Call<'a, PassthroughQueryQualificationsResponse> {
-        fn prepare(
-            request: &PassthroughQueryQualificationsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualifications/passthrough/query");
-            Ok(ApiRequest {
-                operation: &operations::PASSTHROUGH_QUERY_QUALIFICATIONS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_passthrough_query_qualifications(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -642,21 +464,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QueryQualificationsRequest,
     ) -> crate::runtime::Call<'a, QueryQualificationsResponse> {
-        fn prepare(request: &QueryQualificationsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualifications/query");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QUALIFICATIONS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_qualifications(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -687,21 +497,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &SyncQualificationRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(request: &SyncQualificationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/qualifications/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -732,21 +530,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &LockSnCodeRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(request: &LockSnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/sncode/lock");
-            Ok(ApiRequest {
-                operation: &operations::LOCK_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_lock_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -777,21 +563,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QuerySnCodeRequest,
     ) -> crate::runtime::Call<'a, QuerySnCodeResponse> {
-        fn prepare(request: &QuerySnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/sncode/query");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -822,21 +596,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &UnlockSnCodeRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(request: &UnlockSnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/sncode/unlock");
-            Ok(ApiRequest {
-                operation: &operations::UNLOCK_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unlock_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -867,21 +629,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QueryTransactionsRequest,
     ) -> crate::runtime::Call<'a, QueryTransactionsResponse> {
-        fn prepare(request: &QueryTransactionsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/transactions/query");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSACTIONS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transactions(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -912,23 +662,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &QueryDayTransactionSummaryRequest,
     ) -> crate::runtime::Call<'a, QueryDayTransactionSummaryResponse> {
-        fn prepare(
-            request: &QueryDayTransactionSummaryRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/transactions/summary/query-day");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DAY_TRANSACTION_SUMMARY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_day_transaction_summary(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -959,21 +695,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &SyncTransactionsRequest,
     ) -> crate::runtime::Call<'a, UploadGoodsResponse> {
-        fn prepare(request: &SyncTransactionsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/transactions/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_TRANSACTIONS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_transactions(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1004,23 +728,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangCancelAuthCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(
-            request: &ZhejiangCancelAuthCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/authcode/cancel");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_CANCEL_AUTH_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_cancel_auth_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1051,23 +761,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangCommitAuthCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(
-            request: &ZhejiangCommitAuthCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/authcode/commit");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_COMMIT_AUTH_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_commit_auth_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1098,21 +794,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangIssueAuthCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangIssueAuthCodeResponse> {
-        fn prepare(request: &ZhejiangIssueAuthCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/authcode/issue");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_ISSUE_AUTH_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_issue_auth_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1143,23 +827,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangRefundAuthCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(
-            request: &ZhejiangRefundAuthCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/authcode/refund");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_REFUND_AUTH_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_refund_auth_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1190,21 +860,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangTryAuthCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangTryAuthCodeResponse> {
-        fn prepare(request: &ZhejiangTryAuthCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/authcode/try");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_TRY_AUTH_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_try_auth_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1235,21 +893,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangQueryGoodsRequest,
     ) -> crate::runtime::Call<'a, ZhejiangQueryGoodsResponse> {
-        fn prepare(request: &ZhejiangQueryGoodsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/goods/query");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_QUERY_GOODS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_query_goods(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1280,23 +926,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangConfirmNCategoryQualificationRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(
-            request: &ZhejiangConfirmNCategoryQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/n-qualifications/confirm");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_CONFIRM_N_CATEGORY_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_confirm_n_category_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1327,23 +959,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangAlterQualificationRequest,
     ) -> crate::runtime::Call<'a, ZhejiangAlterQualificationResponse> {
-        fn prepare(
-            request: &ZhejiangAlterQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/qualifications/alter");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_ALTER_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_alter_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1374,23 +992,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangClaimQualificationRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(
-            request: &ZhejiangClaimQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/qualifications/claim");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_CLAIM_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_claim_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1421,23 +1025,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangQueryQualificationRequest,
     ) -> crate::runtime::Call<'a, ZhejiangQueryQualificationResponse> {
-        fn prepare(
-            request: &ZhejiangQueryQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/qualifications/query");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_QUERY_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_query_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1468,23 +1058,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangUseQualificationRequest,
     ) -> crate::runtime::Call<'a, ZhejiangUseQualificationResponse> {
-        fn prepare(
-            request: &ZhejiangUseQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/qualifications/sync");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_USE_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_use_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1515,21 +1091,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangLockSnCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangLockSnCodeResponse> {
-        fn prepare(request: &ZhejiangLockSnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/sncode/lock");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_LOCK_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_lock_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1560,21 +1124,9 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangQuerySnCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangQuerySnCodeResponse> {
-        fn prepare(request: &ZhejiangQuerySnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/sncode/query");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_QUERY_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_query_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1605,22 +1157,544 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         &self,
         request: &ZhejiangUnlockSnCodeRequest,
     ) -> crate::runtime::Call<'a, ZhejiangCancelAuthCodeResponse> {
-        fn prepare(request: &ZhejiangUnlockSnCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/gov/subsidy/zhejiang/sncode/unlock");
-            Ok(ApiRequest {
-                operation: &operations::ZHEJIANG_UNLOCK_SN_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_zhejiang_unlock_sn_code(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`GovSubsidyClient::cup_invalidate_audit_data`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cup_invalidate_audit_data(
+    request: &CupInvalidateAuditDataRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/audit/cup/invalid");
+    Ok(ApiRequest {
+        operation: &operations::CUP_INVALIDATE_AUDIT_DATA,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::cup_query_audit_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cup_query_audit_result(
+    request: &CupQueryAuditResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/audit/cup/query");
+    Ok(ApiRequest {
+        operation: &operations::CUP_QUERY_AUDIT_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::cup_sync_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cup_sync_refund(
+    request: &CupSyncRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/audit/cup/refund/sync");
+    Ok(ApiRequest {
+        operation: &operations::CUP_SYNC_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::cup_update_audit_data`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cup_update_audit_data(
+    request: &CupUpdateAuditDataRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/audit/cup/update");
+    Ok(ApiRequest {
+        operation: &operations::CUP_UPDATE_AUDIT_DATA,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::cup_upload_audit_data`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cup_upload_audit_data(
+    request: &CupUploadAuditDataRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/audit/cup/upload");
+    Ok(ApiRequest {
+        operation: &operations::CUP_UPLOAD_AUDIT_DATA,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_company`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_company(
+    request: &QueryCompanyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/companies/query");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPANY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::upload_goods`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_goods(
+    request: &UploadGoodsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/goods/upload");
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_GOODS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::sync_n_category_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_n_category_qualification(
+    request: &SyncNCategoryQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/n-qualifications/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_N_CATEGORY_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_qualification(
+    request: &QueryQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualification");
+    if let Some(value) = &request.real_name {
+        target.query("real_name", value);
+    }
+    if let Some(value) = &request.id_card_number {
+        target.query("id_card_number", value);
+    }
+    if let Some(value) = &request.phone_number {
+        target.query("phone_number", value);
+    }
+    target.query("appliance_id", request.appliance_id.as_str());
+    if let Some(value) = &request.openid {
+        target.query("openid", value);
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    target
+        .query(
+            "qualification_region_code",
+            &request.qualification_region_code.to_string(),
+        );
+    if let Some(value) = &request.identity_document_type {
+        target.query("identity_document_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::passthrough_cancel_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_passthrough_cancel_qualification(
+    request: &PassthroughCancelQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualifications/passthrough/cancel");
+    Ok(ApiRequest {
+        operation: &operations::PASSTHROUGH_CANCEL_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::passthrough_claim_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_passthrough_claim_qualification(
+    request: &PassthroughClaimQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualifications/passthrough/claim");
+    Ok(ApiRequest {
+        operation: &operations::PASSTHROUGH_CLAIM_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::passthrough_query_qualifications`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_passthrough_query_qualifications(
+    request: &PassthroughQueryQualificationsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualifications/passthrough/query");
+    Ok(ApiRequest {
+        operation: &operations::PASSTHROUGH_QUERY_QUALIFICATIONS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_qualifications`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_qualifications(
+    request: &QueryQualificationsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualifications/query");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QUALIFICATIONS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::sync_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_qualification(
+    request: &SyncQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/qualifications/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::lock_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_lock_sn_code(
+    request: &LockSnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/sncode/lock");
+    Ok(ApiRequest {
+        operation: &operations::LOCK_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sn_code(
+    request: &QuerySnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/sncode/query");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::unlock_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unlock_sn_code(
+    request: &UnlockSnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/sncode/unlock");
+    Ok(ApiRequest {
+        operation: &operations::UNLOCK_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_transactions`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transactions(
+    request: &QueryTransactionsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/transactions/query");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSACTIONS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::query_day_transaction_summary`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_day_transaction_summary(
+    request: &QueryDayTransactionSummaryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/transactions/summary/query-day");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DAY_TRANSACTION_SUMMARY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::sync_transactions`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_transactions(
+    request: &SyncTransactionsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/transactions/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_TRANSACTIONS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_cancel_auth_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_cancel_auth_code(
+    request: &ZhejiangCancelAuthCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/authcode/cancel");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_CANCEL_AUTH_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_commit_auth_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_commit_auth_code(
+    request: &ZhejiangCommitAuthCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/authcode/commit");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_COMMIT_AUTH_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_issue_auth_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_issue_auth_code(
+    request: &ZhejiangIssueAuthCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/authcode/issue");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_ISSUE_AUTH_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_refund_auth_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_refund_auth_code(
+    request: &ZhejiangRefundAuthCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/authcode/refund");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_REFUND_AUTH_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_try_auth_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_try_auth_code(
+    request: &ZhejiangTryAuthCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/authcode/try");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_TRY_AUTH_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_query_goods`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_query_goods(
+    request: &ZhejiangQueryGoodsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/goods/query");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_QUERY_GOODS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_confirm_n_category_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_confirm_n_category_qualification(
+    request: &ZhejiangConfirmNCategoryQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/n-qualifications/confirm");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_CONFIRM_N_CATEGORY_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_alter_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_alter_qualification(
+    request: &ZhejiangAlterQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/qualifications/alter");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_ALTER_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_claim_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_claim_qualification(
+    request: &ZhejiangClaimQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/qualifications/claim");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_CLAIM_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_query_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_query_qualification(
+    request: &ZhejiangQueryQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/qualifications/query");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_QUERY_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_use_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_use_qualification(
+    request: &ZhejiangUseQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/qualifications/sync");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_USE_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_lock_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_lock_sn_code(
+    request: &ZhejiangLockSnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/sncode/lock");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_LOCK_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_query_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_query_sn_code(
+    request: &ZhejiangQuerySnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/sncode/query");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_QUERY_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GovSubsidyClient::zhejiang_unlock_sn_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_zhejiang_unlock_sn_code(
+    request: &ZhejiangUnlockSnCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/gov/subsidy/zhejiang/sncode/unlock");
+    Ok(ApiRequest {
+        operation: &operations::ZHEJIANG_UNLOCK_SN_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

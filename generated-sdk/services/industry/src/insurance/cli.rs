@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 保险服务 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -33,8 +33,10 @@ fn create_power_bank_insurance_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).create_power_bank_insurance_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_power_bank_insurance_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePowerBankInsuranceOrderResponse>,
     )
 }
 /// `query_power_bank_insurance_order`: 查询保险订单详情
@@ -48,8 +50,10 @@ fn query_power_bank_insurance_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).query_power_bank_insurance_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_power_bank_insurance_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePowerBankInsuranceOrderResponse>,
     )
 }
 /// `query_power_bank_insurance_qualification`: 查询用户保险订单领取资格
@@ -63,9 +67,12 @@ fn query_power_bank_insurance_qualification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client)
-            .query_power_bank_insurance_qualification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_power_bank_insurance_qualification(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPowerBankInsuranceQualificationResponse,
+        >,
     )
 }
 /// `submit_policy_authorization`: 提交保单授权信息
@@ -79,8 +86,10 @@ fn submit_policy_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).submit_policy_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_policy_authorization(&request),
+        crate::runtime::dispatch::show::<super::SubmitPolicyAuthorizationResponse>,
     )
 }
 /// `query_policy_authorization`: 查询保单授权信息
@@ -94,8 +103,10 @@ fn query_policy_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).query_policy_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_policy_authorization(&request),
+        crate::runtime::dispatch::show::<super::QueryPolicyAuthorizationResponse>,
     )
 }
 /// `upload_policy`: 上传保单
@@ -106,8 +117,10 @@ fn upload_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).upload_policy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_policy(&request),
+        crate::runtime::dispatch::show::<super::UploadPolicyResponse>,
     )
 }
 /// `query_policy`: 查询保单
@@ -118,8 +131,10 @@ fn query_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).query_policy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_policy(&request),
+        crate::runtime::dispatch::show::<super::UploadPolicyResponse>,
     )
 }
 /// `update_policy`: 更新保单信息
@@ -130,7 +145,9 @@ fn update_policy(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InsuranceClient::new(client).update_policy(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_policy(&request),
+        crate::runtime::dispatch::show::<super::UploadPolicyResponse>,
     )
 }

@@ -52,23 +52,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &CreatePowerBankInsuranceOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePowerBankInsuranceOrderResponse> {
-        fn prepare(
-            request: &CreatePowerBankInsuranceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/hire-power-bank/insurance-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_POWER_BANK_INSURANCE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_power_bank_insurance_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -99,24 +85,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &QueryPowerBankInsuranceOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePowerBankInsuranceOrderResponse> {
-        fn prepare(
-            request: &QueryPowerBankInsuranceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/hire-power-bank/insurance-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_POWER_BANK_INSURANCE_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_power_bank_insurance_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -147,24 +118,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &QueryPowerBankInsuranceQualificationRequest,
     ) -> crate::runtime::Call<'a, QueryPowerBankInsuranceQualificationResponse> {
-        fn prepare(
-            request: &QueryPowerBankInsuranceQualificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/hire-power-bank/user-qualifications/");
-            target.segment("openid", &request.openid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_POWER_BANK_INSURANCE_QUALIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_power_bank_insurance_qualification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -195,23 +151,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &SubmitPolicyAuthorizationRequest,
     ) -> crate::runtime::Call<'a, SubmitPolicyAuthorizationResponse> {
-        fn prepare(
-            request: &SubmitPolicyAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/inspolicymgr/deduct/authorizations");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_POLICY_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_policy_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -242,24 +184,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &QueryPolicyAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryPolicyAuthorizationResponse> {
-        fn prepare(
-            request: &QueryPolicyAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/inspolicymgr/deduct/authorizations/");
-            target.segment("out_insurance_no", &request.out_insurance_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_POLICY_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_policy_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -290,21 +217,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &UploadPolicyRequest,
     ) -> crate::runtime::Call<'a, UploadPolicyResponse> {
-        fn prepare(request: &UploadPolicyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/inspolicymgr/deduct/policies");
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_POLICY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upload_policy(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -335,22 +250,9 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &QueryPolicyRequest,
     ) -> crate::runtime::Call<'a, UploadPolicyResponse> {
-        fn prepare(request: &QueryPolicyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/inspolicymgr/deduct/policies/");
-            target.segment("out_insurance_no", &request.out_insurance_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_POLICY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_policy(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -381,23 +283,135 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         &self,
         request: &UpdatePolicyRequest,
     ) -> crate::runtime::Call<'a, UploadPolicyResponse> {
-        fn prepare(request: &UpdatePolicyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/inspolicymgr/deduct/policies/");
-            target.segment("out_insurance_no", &request.out_insurance_no)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_POLICY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_policy(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`InsuranceClient::create_power_bank_insurance_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_power_bank_insurance_order(
+    request: &CreatePowerBankInsuranceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/hire-power-bank/insurance-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_POWER_BANK_INSURANCE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::query_power_bank_insurance_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_power_bank_insurance_order(
+    request: &QueryPowerBankInsuranceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/hire-power-bank/insurance-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_POWER_BANK_INSURANCE_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::query_power_bank_insurance_qualification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_power_bank_insurance_qualification(
+    request: &QueryPowerBankInsuranceQualificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/hire-power-bank/user-qualifications/");
+    target.segment("openid", &request.openid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_POWER_BANK_INSURANCE_QUALIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::submit_policy_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_policy_authorization(
+    request: &SubmitPolicyAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/inspolicymgr/deduct/authorizations");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_POLICY_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::query_policy_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_policy_authorization(
+    request: &QueryPolicyAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/inspolicymgr/deduct/authorizations/");
+    target.segment("out_insurance_no", &request.out_insurance_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_POLICY_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::upload_policy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_policy(
+    request: &UploadPolicyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/inspolicymgr/deduct/policies");
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_POLICY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::query_policy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_policy(
+    request: &QueryPolicyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/inspolicymgr/deduct/policies/");
+    target.segment("out_insurance_no", &request.out_insurance_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_POLICY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InsuranceClient::update_policy`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_policy(
+    request: &UpdatePolicyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/inspolicymgr/deduct/policies/");
+    target.segment("out_insurance_no", &request.out_insurance_no)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_POLICY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

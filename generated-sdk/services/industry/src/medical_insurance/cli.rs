@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 医保支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -24,8 +24,10 @@ fn create_mix_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MedicalInsuranceClient::new(client).create_mix_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_mix_order(&request),
+        crate::runtime::dispatch::show::<super::CreateMixOrderResponse>,
     )
 }
 /// `query_mix_order_by_mix_trade_no`: 使用医保自费混合订单号查看下单结果
@@ -39,9 +41,10 @@ fn query_mix_order_by_mix_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MedicalInsuranceClient::new(client)
-            .query_mix_order_by_mix_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_mix_order_by_mix_trade_no(&request),
+        crate::runtime::dispatch::show::<super::CreateMixOrderResponse>,
     )
 }
 /// `query_mix_order_by_out_trade_no`: 使用商户订单号查看下单结果
@@ -55,9 +58,10 @@ fn query_mix_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MedicalInsuranceClient::new(client)
-            .query_mix_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_mix_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::CreateMixOrderResponse>,
     )
 }
 /// `notify_refund`: 医保退款通知
@@ -68,7 +72,9 @@ fn notify_refund(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MedicalInsuranceClient::new(client).notify_refund(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_refund(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -78,21 +78,9 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         &self,
         request: &CreateMixOrderRequest,
     ) -> crate::runtime::Call<'a, CreateMixOrderResponse> {
-        fn prepare(request: &CreateMixOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/med-ins/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_MIX_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_mix_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -127,27 +115,9 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         &self,
         request: &QueryMixOrderByMixTradeNoRequest,
     ) -> crate::runtime::Call<'a, CreateMixOrderResponse> {
-        fn prepare(
-            request: &QueryMixOrderByMixTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/med-ins/orders/mix-trade-no/");
-            target.segment("mix_trade_no", &request.mix_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MIX_ORDER_BY_MIX_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_mix_order_by_mix_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -183,27 +153,9 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         &self,
         request: &QueryMixOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, CreateMixOrderResponse> {
-        fn prepare(
-            request: &QueryMixOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/med-ins/orders/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MIX_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_mix_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -241,23 +193,79 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         &self,
         request: &NotifyRefundRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/med-ins/refunds/notify");
-            target.query("mix_trade_no", &request.mix_trade_no);
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_refund(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`MedicalInsuranceClient::create_mix_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_mix_order(
+    request: &CreateMixOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/med-ins/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_MIX_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MedicalInsuranceClient::query_mix_order_by_mix_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_mix_order_by_mix_trade_no(
+    request: &QueryMixOrderByMixTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/med-ins/orders/mix-trade-no/");
+    target.segment("mix_trade_no", &request.mix_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MIX_ORDER_BY_MIX_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MedicalInsuranceClient::query_mix_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_mix_order_by_out_trade_no(
+    request: &QueryMixOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/med-ins/orders/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MIX_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MedicalInsuranceClient::notify_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_refund(
+    request: &NotifyRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/med-ins/refunds/notify");
+    target.query("mix_trade_no", &request.mix_trade_no);
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 出租车电子发票 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn punch_attendance(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TaxiInvoiceClient::new(client).punch_attendance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_punch_attendance(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `insert_invoice_card`: 将出租车电子发票插入微信用户卡包API
@@ -43,8 +45,10 @@ fn insert_invoice_card(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).insert_invoice_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insert_invoice_card(&request),
+        crate::runtime::dispatch::show::<super::InsertInvoiceCardResponse>,
     )
 }
 /// `upload_invoice_file`: 上传出租车电子发票文件
@@ -59,8 +63,10 @@ fn upload_invoice_file(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).upload_invoice_file(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_invoice_file(&request, file),
+        crate::runtime::dispatch::show::<super::UploadInvoiceFileResponse>,
     )
 }
 /// `update_driver`: 更新司机信息API
@@ -71,8 +77,10 @@ fn update_driver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).update_driver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_driver(&request),
+        crate::runtime::dispatch::show::<super::UpdateDriverResponse>,
     )
 }
 /// `query_driver`: 获取司机信息API
@@ -83,8 +91,10 @@ fn query_driver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).query_driver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_driver(&request),
+        crate::runtime::dispatch::show::<super::QueryDriverResponse>,
     )
 }
 /// `query_taxi_company`: 获取出租车公司商户信息API
@@ -95,8 +105,10 @@ fn query_taxi_company(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).query_taxi_company(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_taxi_company(&request),
+        crate::runtime::dispatch::show::<super::QueryTaxiCompanyResponse>,
     )
 }
 /// `create_taxi_company`: 新增出租车公司API
@@ -107,8 +119,10 @@ fn create_taxi_company(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).create_taxi_company(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_taxi_company(&request),
+        crate::runtime::dispatch::show::<super::CreateTaxiCompanyResponse>,
     )
 }
 /// `update_taxi`: 更新出租车信息API
@@ -119,8 +133,10 @@ fn update_taxi(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).update_taxi(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_taxi(&request),
+        crate::runtime::dispatch::show::<super::UpdateTaxiResponse>,
     )
 }
 /// `query_taxi`: 获取出租车信息API
@@ -131,8 +147,10 @@ fn query_taxi(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).query_taxi(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_taxi(&request),
+        crate::runtime::dispatch::show::<super::QueryTaxiResponse>,
     )
 }
 /// `query_trip_by_token`: 根据凭证查询乘客行程单API
@@ -143,8 +161,10 @@ fn query_trip_by_token(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).query_trip_by_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_trip_by_token(&request),
+        crate::runtime::dispatch::show::<super::QueryTripByTokenResponse>,
     )
 }
 /// `list_user_trips`: 获取乘客行程单列表API
@@ -155,7 +175,9 @@ fn list_user_trips(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TaxiInvoiceClient::new(client).list_user_trips(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_user_trips(&request),
+        crate::runtime::dispatch::show::<super::ListUserTripsResponse>,
     )
 }

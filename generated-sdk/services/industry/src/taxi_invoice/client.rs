@@ -53,21 +53,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &PunchAttendanceRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &PunchAttendanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/attendance/punch");
-            Ok(ApiRequest {
-                operation: &operations::PUNCH_ATTENDANCE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_punch_attendance(request),
             crate::runtime::decode_empty,
         )
     }
@@ -98,21 +86,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &InsertInvoiceCardRequest,
     ) -> crate::runtime::Call<'a, InsertInvoiceCardResponse> {
-        fn prepare(request: &InsertInvoiceCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/cards");
-            Ok(ApiRequest {
-                operation: &operations::INSERT_INVOICE_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insert_invoice_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -146,29 +122,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         request: &UploadInvoiceFileRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadInvoiceFileResponse> {
-        fn prepare(
-            request: &UploadInvoiceFileRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/cards/upload-file");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_INVOICE_FILE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_INVOICE_FILE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_invoice_file(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -199,21 +155,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &UpdateDriverRequest,
     ) -> crate::runtime::Call<'a, UpdateDriverResponse> {
-        fn prepare(request: &UpdateDriverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/driver/update-driver");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_DRIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_driver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -244,23 +188,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &QueryDriverRequest,
     ) -> crate::runtime::Call<'a, QueryDriverResponse> {
-        fn prepare(request: &QueryDriverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/drivers/");
-            target.segment("driver_license", &request.driver_license)?;
-            target.query("region_id", &request.region_id.to_string());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DRIVER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_driver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -291,23 +221,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &QueryTaxiCompanyRequest,
     ) -> crate::runtime::Call<'a, QueryTaxiCompanyResponse> {
-        fn prepare(request: &QueryTaxiCompanyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/taxi-companies/");
-            target.segment("company_mchid", &request.company_mchid)?;
-            target.query("region_id", &request.region_id.to_string());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TAXI_COMPANY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_taxi_company(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -338,21 +254,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &CreateTaxiCompanyRequest,
     ) -> crate::runtime::Call<'a, CreateTaxiCompanyResponse> {
-        fn prepare(request: &CreateTaxiCompanyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/taxi-company/create-taxi-company");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TAXI_COMPANY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_taxi_company(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -383,21 +287,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &UpdateTaxiRequest,
     ) -> crate::runtime::Call<'a, UpdateTaxiResponse> {
-        fn prepare(request: &UpdateTaxiRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/taxi/update-taxi");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_TAXI,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_taxi(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -428,23 +320,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &QueryTaxiRequest,
     ) -> crate::runtime::Call<'a, QueryTaxiResponse> {
-        fn prepare(request: &QueryTaxiRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/taxies/");
-            target.segment("plate_number", &request.plate_number)?;
-            target.query("region_id", &request.region_id.to_string());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TAXI,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_taxi(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -475,30 +353,9 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &QueryTripByTokenRequest,
     ) -> crate::runtime::Call<'a, QueryTripByTokenResponse> {
-        fn prepare(request: &QueryTripByTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/user-taxi-order/find-by-token");
-            target.query("token", &request.token);
-            target.query("openid", &request.openid);
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.region_id {
-                target.query("region_id", &value.to_string());
-            }
-            if let Some(value) = &request.auth_mode {
-                target.query("auth_mode", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRIP_BY_TOKEN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_trip_by_token(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -529,33 +386,207 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         &self,
         request: &ListUserTripsRequest,
     ) -> crate::runtime::Call<'a, ListUserTripsResponse> {
-        fn prepare(request: &ListUserTripsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/taxi-invoice/user-taxi-orders");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("openid", &request.openid);
-            target.query("appid", &request.appid);
-            target.query("begin_date", &request.begin_date);
-            target.query("end_date", &request.end_date);
-            target.query("region_id", &request.region_id.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_USER_TRIPS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_user_trips(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`TaxiInvoiceClient::punch_attendance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_punch_attendance(
+    request: &PunchAttendanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/attendance/punch");
+    Ok(ApiRequest {
+        operation: &operations::PUNCH_ATTENDANCE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::insert_invoice_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insert_invoice_card(
+    request: &InsertInvoiceCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/cards");
+    Ok(ApiRequest {
+        operation: &operations::INSERT_INVOICE_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::upload_invoice_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_invoice_file(
+    request: &UploadInvoiceFileRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/cards/upload-file");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_INVOICE_FILE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_INVOICE_FILE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::update_driver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_driver(
+    request: &UpdateDriverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/driver/update-driver");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_DRIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::query_driver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_driver(
+    request: &QueryDriverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/drivers/");
+    target.segment("driver_license", &request.driver_license)?;
+    target.query("region_id", &request.region_id.to_string());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DRIVER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::query_taxi_company`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_taxi_company(
+    request: &QueryTaxiCompanyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/taxi-companies/");
+    target.segment("company_mchid", &request.company_mchid)?;
+    target.query("region_id", &request.region_id.to_string());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TAXI_COMPANY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::create_taxi_company`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_taxi_company(
+    request: &CreateTaxiCompanyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/taxi-company/create-taxi-company");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TAXI_COMPANY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::update_taxi`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_taxi(
+    request: &UpdateTaxiRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/taxi/update-taxi");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_TAXI,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::query_taxi`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_taxi(
+    request: &QueryTaxiRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/taxies/");
+    target.segment("plate_number", &request.plate_number)?;
+    target.query("region_id", &request.region_id.to_string());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TAXI,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::query_trip_by_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_trip_by_token(
+    request: &QueryTripByTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/user-taxi-order/find-by-token");
+    target.query("token", &request.token);
+    target.query("openid", &request.openid);
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.region_id {
+        target.query("region_id", &value.to_string());
+    }
+    if let Some(value) = &request.auth_mode {
+        target.query("auth_mode", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRIP_BY_TOKEN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TaxiInvoiceClient::list_user_trips`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_user_trips(
+    request: &ListUserTripsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/taxi-invoice/user-taxi-orders");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("openid", &request.openid);
+    target.query("appid", &request.appid);
+    target.query("begin_date", &request.begin_date);
+    target.query("end_date", &request.end_date);
+    target.query("region_id", &request.region_id.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_USER_TRIPS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 出行与停车 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -52,8 +52,10 @@ fn preopen_ebike_service(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).preopen_ebike_service(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_preopen_ebike_service(&request),
+        crate::runtime::dispatch::show::<super::PreopenEbikeServiceResponse>,
     )
 }
 /// `query_ebike_contract`: 通过签约号查询用户状态API
@@ -64,8 +66,10 @@ fn query_ebike_contract(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_ebike_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_ebike_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryEbikeContractResponse>,
     )
 }
 /// `create_charge_voucher`: 创建用户当次充电代扣凭证API
@@ -76,8 +80,10 @@ fn create_charge_voucher(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_charge_voucher(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_charge_voucher(&request),
+        crate::runtime::dispatch::show::<super::CreateChargeVoucherResponse>,
     )
 }
 /// `create_ebike_transaction`: 充电自行车代扣受理扣款API
@@ -88,8 +94,10 @@ fn create_ebike_transaction(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_ebike_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_ebike_transaction(&request),
+        crate::runtime::dispatch::show::<super::CreateEbikeTransactionResponse>,
     )
 }
 /// `query_ebike_transaction_by_id`: 查询订单API
@@ -103,8 +111,10 @@ fn query_ebike_transaction_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_ebike_transaction_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_ebike_transaction_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryEbikeTransactionByIdResponse>,
     )
 }
 /// `query_ebike_transaction_by_out_trade_no`: 查询订单API
@@ -118,9 +128,10 @@ fn query_ebike_transaction_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client)
-            .query_ebike_transaction_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_ebike_transaction_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryEbikeTransactionByIdResponse>,
     )
 }
 /// `query_ebike_user_contract`: 通过用户标识查询用户状态API
@@ -131,8 +142,10 @@ fn query_ebike_user_contract(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_ebike_user_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_ebike_user_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryEbikeContractResponse>,
     )
 }
 /// `submit_parking_lot_application`: 提交停车场进件申请
@@ -146,8 +159,10 @@ fn submit_parking_lot_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).submit_parking_lot_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_parking_lot_application(&request),
+        crate::runtime::dispatch::show::<super::SubmitParkingLotApplicationResponse>,
     )
 }
 /// `query_parking_lot_application`: 查询停车场进件申请单
@@ -161,8 +176,10 @@ fn query_parking_lot_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_parking_lot_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_parking_lot_application(&request),
+        crate::runtime::dispatch::show::<super::QueryParkingLotApplicationResponse>,
     )
 }
 /// `withdraw_parking_lot_application`: 撤回停车场进件申请
@@ -176,8 +193,10 @@ fn withdraw_parking_lot_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransportClient::new(client).withdraw_parking_lot_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_withdraw_parking_lot_application(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `list_parking_lot_applications`: 查询停车场进件申请单列表
@@ -191,8 +210,10 @@ fn list_parking_lot_applications(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).list_parking_lot_applications(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_parking_lot_applications(&request),
+        crate::runtime::dispatch::show::<super::ListParkingLotApplicationsResponse>,
     )
 }
 /// `notify_vehicle_entry`: 同步车辆入场通知
@@ -203,8 +224,10 @@ fn notify_vehicle_entry(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).notify_vehicle_entry(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_vehicle_entry(&request),
+        crate::runtime::dispatch::show::<super::NotifyVehicleEntryResponse>,
     )
 }
 /// `notify_vehicle_exit`: 同步车辆离场通知
@@ -215,8 +238,10 @@ fn notify_vehicle_exit(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransportClient::new(client).notify_vehicle_exit(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_vehicle_exit(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `sync_ext_payment`: 同步非临停扩展支付
@@ -227,8 +252,10 @@ fn sync_ext_payment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransportClient::new(client).sync_ext_payment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_ext_payment(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_parking_fee`: 查询停车费用
@@ -239,8 +266,10 @@ fn query_parking_fee(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_parking_fee(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_parking_fee(&request),
+        crate::runtime::dispatch::show::<super::QueryParkingFeeResponse>,
     )
 }
 /// `query_parking_lot`: 查询停车场信息
@@ -251,8 +280,10 @@ fn query_parking_lot(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_parking_lot(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_parking_lot(&request),
+        crate::runtime::dispatch::show::<super::QueryParkingLotResponse>,
     )
 }
 /// `notify_payment_result`: 同步支付结果通知
@@ -263,8 +294,10 @@ fn notify_payment_result(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransportClient::new(client).notify_payment_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_payment_result(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_ride_transaction`: 扣费受理
@@ -275,8 +308,10 @@ fn create_ride_transaction(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_ride_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_ride_transaction(&request),
+        crate::runtime::dispatch::show::<super::RideTransaction>,
     )
 }
 /// `query_ride_transaction`: 查询订单
@@ -287,8 +322,10 @@ fn query_ride_transaction(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_ride_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_ride_transaction(&request),
+        crate::runtime::dispatch::show::<super::RideTransaction>,
     )
 }
 /// `query_user_service`: 查询用户服务可用信息
@@ -299,8 +336,10 @@ fn query_user_service(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_user_service(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_service(&request),
+        crate::runtime::dispatch::show::<super::UserServiceEntity>,
     )
 }
 /// `query_etc_contract`: 通过商户ETC绑定号查询签约状态
@@ -311,8 +350,10 @@ fn query_etc_contract(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_etc_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_etc_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryEtcContractResponse>,
     )
 }
 /// `preopen_etc_deduction`: 预开通用户ETC指定卡扣费API
@@ -323,8 +364,10 @@ fn preopen_etc_deduction(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).preopen_etc_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_preopen_etc_deduction(&request),
+        crate::runtime::dispatch::show::<super::PreopenEbikeServiceResponse>,
     )
 }
 /// `create_highway_transaction`: 高速场景商户扣款API
@@ -338,8 +381,10 @@ fn create_highway_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_highway_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_highway_transaction(&request),
+        crate::runtime::dispatch::show::<super::CreateHighwayTransactionResponse>,
     )
 }
 /// `query_etc_transaction_by_id`: 查询订单API
@@ -353,8 +398,10 @@ fn query_etc_transaction_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_etc_transaction_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_etc_transaction_by_id(&request),
+        crate::runtime::dispatch::show::<super::CreateHighwayTransactionResponse>,
     )
 }
 /// `query_etc_transaction_by_out_trade_no`: 查询订单API
@@ -368,9 +415,10 @@ fn query_etc_transaction_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client)
-            .query_etc_transaction_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_etc_transaction_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::CreateHighwayTransactionResponse>,
     )
 }
 /// `list_etc_user_contracts`: 查询ETC签约状态API
@@ -381,8 +429,10 @@ fn list_etc_user_contracts(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).list_etc_user_contracts(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_etc_user_contracts(&request),
+        crate::runtime::dispatch::show::<super::QueryEtcContractResponse>,
     )
 }
 /// `create_parking`: 创建停车入场API
@@ -393,8 +443,10 @@ fn create_parking(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_parking(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_parking(&request),
+        crate::runtime::dispatch::show::<super::Parking>,
     )
 }
 /// `query_plate_service`: 查询车牌服务开通信息API
@@ -405,8 +457,10 @@ fn query_plate_service(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_plate_service(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_plate_service(&request),
+        crate::runtime::dispatch::show::<super::PlateService>,
     )
 }
 /// `query_parking_transaction`: 查询订单API
@@ -417,8 +471,10 @@ fn query_parking_transaction(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).query_parking_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_parking_transaction(&request),
+        crate::runtime::dispatch::show::<super::ParkingTransaction>,
     )
 }
 /// `create_parking_transaction`: 扣费受理API
@@ -432,7 +488,9 @@ fn create_parking_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransportClient::new(client).create_parking_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_parking_transaction(&request),
+        crate::runtime::dispatch::show::<super::CreateParkingTransactionResponse>,
     )
 }

@@ -65,21 +65,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &PreopenEbikeServiceRequest,
     ) -> crate::runtime::Call<'a, PreopenEbikeServiceResponse> {
-        fn prepare(request: &PreopenEbikeServiceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/contracts/preopen");
-            Ok(ApiRequest {
-                operation: &operations::PREOPEN_EBIKE_SERVICE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_preopen_ebike_service(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -110,25 +98,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEbikeContractRequest,
     ) -> crate::runtime::Call<'a, QueryEbikeContractResponse> {
-        fn prepare(request: &QueryEbikeContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_EBIKE_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_ebike_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -159,23 +131,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateChargeVoucherRequest,
     ) -> crate::runtime::Call<'a, CreateChargeVoucherResponse> {
-        fn prepare(request: &CreateChargeVoucherRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/confirm");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CHARGE_VOUCHER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_charge_voucher(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -206,23 +164,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateEbikeTransactionRequest,
     ) -> crate::runtime::Call<'a, CreateEbikeTransactionResponse> {
-        fn prepare(
-            request: &CreateEbikeTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_EBIKE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_ebike_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -253,27 +197,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEbikeTransactionByIdRequest,
     ) -> crate::runtime::Call<'a, QueryEbikeTransactionByIdResponse> {
-        fn prepare(
-            request: &QueryEbikeTransactionByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_EBIKE_TRANSACTION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_ebike_transaction_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -304,27 +230,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEbikeTransactionByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryEbikeTransactionByIdResponse> {
-        fn prepare(
-            request: &QueryEbikeTransactionByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_EBIKE_TRANSACTION_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_ebike_transaction_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -355,29 +263,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEbikeUserContractRequest,
     ) -> crate::runtime::Call<'a, QueryEbikeContractResponse> {
-        fn prepare(
-            request: &QueryEbikeUserContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ebike/charge/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/contract");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("trade_scene", &request.trade_scene);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_EBIKE_USER_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_ebike_user_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -409,23 +297,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &SubmitParkingLotApplicationRequest,
     ) -> crate::runtime::Call<'a, SubmitParkingLotApplicationResponse> {
-        fn prepare(
-            request: &SubmitParkingLotApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/application");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_PARKING_LOT_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_parking_lot_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -457,25 +331,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryParkingLotApplicationRequest,
     ) -> crate::runtime::Call<'a, QueryParkingLotApplicationResponse> {
-        fn prepare(
-            request: &QueryParkingLotApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/application/query");
-            target.query("parking_lot_audit_no", &request.parking_lot_audit_no);
-            target.query("out_parking_lot_id", &request.out_parking_lot_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PARKING_LOT_APPLICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_parking_lot_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -507,23 +365,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &WithdrawParkingLotApplicationRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &WithdrawParkingLotApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/application/withdraw");
-            Ok(ApiRequest {
-                operation: &operations::WITHDRAW_PARKING_LOT_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_withdraw_parking_lot_application(request),
             crate::runtime::decode_empty,
         )
     }
@@ -555,30 +399,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &ListParkingLotApplicationsRequest,
     ) -> crate::runtime::Call<'a, ListParkingLotApplicationsResponse> {
-        fn prepare(
-            request: &ListParkingLotApplicationsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/applications");
-            target.query("out_parking_lot_id", &request.out_parking_lot_id);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_PARKING_LOT_APPLICATIONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_parking_lot_applications(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -610,21 +433,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &NotifyVehicleEntryRequest,
     ) -> crate::runtime::Call<'a, NotifyVehicleEntryResponse> {
-        fn prepare(request: &NotifyVehicleEntryRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/entry");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_VEHICLE_ENTRY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_vehicle_entry(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -656,21 +467,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &NotifyVehicleExitRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyVehicleExitRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/exit");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_VEHICLE_EXIT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_vehicle_exit(request),
             crate::runtime::decode_empty,
         )
     }
@@ -702,21 +501,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &SyncExtPaymentRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SyncExtPaymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/ext-payment");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_EXT_PAYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_ext_payment(request),
             crate::runtime::decode_empty,
         )
     }
@@ -748,21 +535,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryParkingFeeRequest,
     ) -> crate::runtime::Call<'a, QueryParkingFeeResponse> {
-        fn prepare(request: &QueryParkingFeeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/parking-fee");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PARKING_FEE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_parking_fee(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -794,27 +569,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryParkingLotRequest,
     ) -> crate::runtime::Call<'a, QueryParkingLotResponse> {
-        fn prepare(request: &QueryParkingLotRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/parking-lot");
-            if let Some(value) = &request.out_parking_lot_id {
-                target.query("out_parking_lot_id", value);
-            }
-            if let Some(value) = &request.wx_parking_lot_id {
-                target.query("wx_parking_lot_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PARKING_LOT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_parking_lot(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -846,21 +603,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &NotifyPaymentResultRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyPaymentResultRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/parking/reminders/payment");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_PAYMENT_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_payment_result(request),
             crate::runtime::decode_empty,
         )
     }
@@ -891,21 +636,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateRideTransactionRequest,
     ) -> crate::runtime::Call<'a, RideTransaction> {
-        fn prepare(request: &CreateRideTransactionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/qrcode/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RIDE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_ride_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -936,25 +669,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryRideTransactionRequest,
     ) -> crate::runtime::Call<'a, RideTransaction> {
-        fn prepare(request: &QueryRideTransactionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/qrcode/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RIDE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_ride_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -985,29 +702,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryUserServiceRequest,
     ) -> crate::runtime::Call<'a, UserServiceEntity> {
-        fn prepare(request: &QueryUserServiceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/qrcode/user-services/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_SERVICE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_service(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1038,25 +735,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEtcContractRequest,
     ) -> crate::runtime::Call<'a, QueryEtcContractResponse> {
-        fn prepare(request: &QueryEtcContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ETC_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_etc_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1087,21 +768,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &PreopenEtcDeductionRequest,
     ) -> crate::runtime::Call<'a, PreopenEbikeServiceResponse> {
-        fn prepare(request: &PreopenEtcDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/preopen");
-            Ok(ApiRequest {
-                operation: &operations::PREOPEN_ETC_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_preopen_etc_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1132,23 +801,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateHighwayTransactionRequest,
     ) -> crate::runtime::Call<'a, CreateHighwayTransactionResponse> {
-        fn prepare(
-            request: &CreateHighwayTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/transactions/highway");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_HIGHWAY_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_highway_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1179,27 +834,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEtcTransactionByIdRequest,
     ) -> crate::runtime::Call<'a, CreateHighwayTransactionResponse> {
-        fn prepare(
-            request: &QueryEtcTransactionByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ETC_TRANSACTION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_etc_transaction_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1230,27 +867,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryEtcTransactionByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, CreateHighwayTransactionResponse> {
-        fn prepare(
-            request: &QueryEtcTransactionByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ETC_TRANSACTION_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_etc_transaction_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1281,28 +900,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &ListEtcUserContractsRequest,
     ) -> crate::runtime::Call<'a, QueryEtcContractResponse> {
-        fn prepare(request: &ListEtcUserContractsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/etc/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/contracts");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("plan_id", &request.plan_id);
-            target.query("plate_number", &request.plate_number);
-            Ok(ApiRequest {
-                operation: &operations::LIST_ETC_USER_CONTRACTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_etc_user_contracts(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1337,21 +937,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateParkingRequest,
     ) -> crate::runtime::Call<'a, Parking> {
-        fn prepare(request: &CreateParkingRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/parking/parkings");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PARKING,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_parking(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1386,28 +974,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryPlateServiceRequest,
     ) -> crate::runtime::Call<'a, PlateService> {
-        fn prepare(request: &QueryPlateServiceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/parking/services/find");
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("plate_number", &request.plate_number);
-            target.query("plate_color", request.plate_color.as_str());
-            target.query("openid", &request.openid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PLATE_SERVICE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_plate_service(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1444,27 +1013,9 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &QueryParkingTransactionRequest,
     ) -> crate::runtime::Call<'a, ParkingTransaction> {
-        fn prepare(
-            request: &QueryParkingTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PARKING_TRANSACTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_parking_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1508,24 +1059,537 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         &self,
         request: &CreateParkingTransactionRequest,
     ) -> crate::runtime::Call<'a, CreateParkingTransactionResponse> {
-        fn prepare(
-            request: &CreateParkingTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/vehicle/transactions/parking");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PARKING_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_parking_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`TransportClient::preopen_ebike_service`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_preopen_ebike_service(
+    request: &PreopenEbikeServiceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/contracts/preopen");
+    Ok(ApiRequest {
+        operation: &operations::PREOPEN_EBIKE_SERVICE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_ebike_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_ebike_contract(
+    request: &QueryEbikeContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_EBIKE_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_charge_voucher`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_charge_voucher(
+    request: &CreateChargeVoucherRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/confirm");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CHARGE_VOUCHER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_ebike_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_ebike_transaction(
+    request: &CreateEbikeTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_EBIKE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_ebike_transaction_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_ebike_transaction_by_id(
+    request: &QueryEbikeTransactionByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_EBIKE_TRANSACTION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_ebike_transaction_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_ebike_transaction_by_out_trade_no(
+    request: &QueryEbikeTransactionByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_EBIKE_TRANSACTION_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_ebike_user_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_ebike_user_contract(
+    request: &QueryEbikeUserContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ebike/charge/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/contract");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("trade_scene", &request.trade_scene);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_EBIKE_USER_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::submit_parking_lot_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_parking_lot_application(
+    request: &SubmitParkingLotApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/application");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_PARKING_LOT_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_parking_lot_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_parking_lot_application(
+    request: &QueryParkingLotApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/application/query");
+    target.query("parking_lot_audit_no", &request.parking_lot_audit_no);
+    target.query("out_parking_lot_id", &request.out_parking_lot_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PARKING_LOT_APPLICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::withdraw_parking_lot_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_withdraw_parking_lot_application(
+    request: &WithdrawParkingLotApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/application/withdraw");
+    Ok(ApiRequest {
+        operation: &operations::WITHDRAW_PARKING_LOT_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::list_parking_lot_applications`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_parking_lot_applications(
+    request: &ListParkingLotApplicationsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/applications");
+    target.query("out_parking_lot_id", &request.out_parking_lot_id);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_PARKING_LOT_APPLICATIONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::notify_vehicle_entry`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_vehicle_entry(
+    request: &NotifyVehicleEntryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/entry");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_VEHICLE_ENTRY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::notify_vehicle_exit`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_vehicle_exit(
+    request: &NotifyVehicleExitRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/exit");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_VEHICLE_EXIT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::sync_ext_payment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_ext_payment(
+    request: &SyncExtPaymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/ext-payment");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_EXT_PAYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_parking_fee`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_parking_fee(
+    request: &QueryParkingFeeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/parking-fee");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PARKING_FEE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_parking_lot`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_parking_lot(
+    request: &QueryParkingLotRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/parking-lot");
+    if let Some(value) = &request.out_parking_lot_id {
+        target.query("out_parking_lot_id", value);
+    }
+    if let Some(value) = &request.wx_parking_lot_id {
+        target.query("wx_parking_lot_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PARKING_LOT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::notify_payment_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_payment_result(
+    request: &NotifyPaymentResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/parking/reminders/payment");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_PAYMENT_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_ride_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_ride_transaction(
+    request: &CreateRideTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/qrcode/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RIDE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_ride_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_ride_transaction(
+    request: &QueryRideTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/qrcode/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RIDE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_user_service`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_service(
+    request: &QueryUserServiceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/qrcode/user-services/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_SERVICE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_etc_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_etc_contract(
+    request: &QueryEtcContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ETC_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::preopen_etc_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_preopen_etc_deduction(
+    request: &PreopenEtcDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/preopen");
+    Ok(ApiRequest {
+        operation: &operations::PREOPEN_ETC_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_highway_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_highway_transaction(
+    request: &CreateHighwayTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/transactions/highway");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_HIGHWAY_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_etc_transaction_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_etc_transaction_by_id(
+    request: &QueryEtcTransactionByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ETC_TRANSACTION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_etc_transaction_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_etc_transaction_by_out_trade_no(
+    request: &QueryEtcTransactionByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ETC_TRANSACTION_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::list_etc_user_contracts`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_etc_user_contracts(
+    request: &ListEtcUserContractsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/etc/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/contracts");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("plan_id", &request.plan_id);
+    target.query("plate_number", &request.plate_number);
+    Ok(ApiRequest {
+        operation: &operations::LIST_ETC_USER_CONTRACTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_parking`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_parking(
+    request: &CreateParkingRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/parking/parkings");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PARKING,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_plate_service`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_plate_service(
+    request: &QueryPlateServiceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/parking/services/find");
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("plate_number", &request.plate_number);
+    target.query("plate_color", request.plate_color.as_str());
+    target.query("openid", &request.openid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PLATE_SERVICE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::query_parking_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_parking_transaction(
+    request: &QueryParkingTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PARKING_TRANSACTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransportClient::create_parking_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_parking_transaction(
+    request: &CreateParkingTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/vehicle/transactions/parking");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PARKING_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

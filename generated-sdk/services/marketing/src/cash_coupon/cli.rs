@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 代金券 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -43,8 +43,10 @@ fn enroll_bank_multi_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).enroll_bank_multi_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_enroll_bank_multi_activity(&request),
+        crate::runtime::dispatch::show::<super::EnrollBankMultiActivityResponse>,
     )
 }
 /// `query_bank_multi_activity_coupon`: 查询绑定多笔立减活动的代金券详情
@@ -58,8 +60,10 @@ fn query_bank_multi_activity_coupon(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_bank_multi_activity_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_bank_multi_activity_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryBankMultiActivityCouponResponse>,
     )
 }
 /// `query_callback`: 获取已设置的消息通知地址API
@@ -70,8 +74,10 @@ fn query_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_callback(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_callback(&request),
+        crate::runtime::dispatch::show::<super::Callback>,
     )
 }
 /// `set_callback`: 设置消息通知地址API
@@ -82,8 +88,10 @@ fn set_callback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).set_callback(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_callback(&request),
+        crate::runtime::dispatch::show::<super::SetCallbackResponse>,
     )
 }
 /// `create_coupon_stock`: 创建代金券批次API
@@ -94,8 +102,10 @@ fn create_coupon_stock(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).create_coupon_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_coupon_stock(&request),
+        crate::runtime::dispatch::show::<super::CreateCouponStockResponse>,
     )
 }
 /// `list_stocks`: 条件查询批次列表API
@@ -106,8 +116,10 @@ fn list_stocks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).list_stocks(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_stocks(&request),
+        crate::runtime::dispatch::show::<super::StockCollection>,
     )
 }
 /// `query_stock`: 查询批次详情API
@@ -118,8 +130,10 @@ fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_stock(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `list_available_singleitems`: 查询代金券可用单品API
@@ -133,8 +147,10 @@ fn list_available_singleitems(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).list_available_singleitems(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_available_singleitems(&request),
+        crate::runtime::dispatch::show::<super::AvailableSingleitemCollection>,
     )
 }
 /// `list_available_merchants`: 查询代金券可用商户API
@@ -145,8 +161,10 @@ fn list_available_merchants(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).list_available_merchants(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_available_merchants(&request),
+        crate::runtime::dispatch::show::<super::AvailableSingleitemCollection>,
     )
 }
 /// `modify_goods_ids`: 修改可用单品编码
@@ -157,8 +175,10 @@ fn modify_goods_ids(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).modify_goods_ids(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_goods_ids(&request),
+        crate::runtime::dispatch::show::<super::ModifyGoodsIdsResponse>,
     )
 }
 /// `pause_stock`: 暂停代金券批次API
@@ -169,8 +189,10 @@ fn pause_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).pause_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pause_stock(&request),
+        crate::runtime::dispatch::show::<super::ModifyGoodsIdsResponse>,
     )
 }
 /// `download_refund_flow`: 下载批次退款明细API
@@ -181,8 +203,10 @@ fn download_refund_flow(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).download_refund_flow(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_refund_flow(&request),
+        crate::runtime::dispatch::show::<super::RefundFlowResponse>,
     )
 }
 /// `query_daily_refund_flow_url`: 获取批次退款明细下载链接
@@ -196,8 +220,10 @@ fn query_daily_refund_flow_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_daily_refund_flow_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_daily_refund_flow_url(&request),
+        crate::runtime::dispatch::show::<super::QueryDailyRefundFlowUrlResponse>,
     )
 }
 /// `restart_stock`: 重启代金券批次API
@@ -208,8 +234,10 @@ fn restart_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).restart_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_restart_stock(&request),
+        crate::runtime::dispatch::show::<super::RestartStockResponse>,
     )
 }
 /// `start_stock`: 激活代金券批次API
@@ -220,8 +248,10 @@ fn start_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).start_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_start_stock(&request),
+        crate::runtime::dispatch::show::<super::StartStockResponse>,
     )
 }
 /// `download_use_flow`: 下载批次核销明细API
@@ -232,8 +262,10 @@ fn download_use_flow(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).download_use_flow(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_use_flow(&request),
+        crate::runtime::dispatch::show::<super::RefundFlowResponse>,
     )
 }
 /// `query_daily_use_flow_url`: 获取批次核销明细下载链接
@@ -244,8 +276,10 @@ fn query_daily_use_flow_url(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_daily_use_flow_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_daily_use_flow_url(&request),
+        crate::runtime::dispatch::show::<super::QueryDailyUseFlowUrlResponse>,
     )
 }
 /// `list_coupons_by_filter`: 根据商户号查用户的券
@@ -256,8 +290,10 @@ fn list_coupons_by_filter(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).list_coupons_by_filter(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_coupons_by_filter(&request),
+        crate::runtime::dispatch::show::<super::CouponCollection>,
     )
 }
 /// `send_coupon`: 发放代金券API
@@ -268,8 +304,10 @@ fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).send_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_coupon(&request),
+        crate::runtime::dispatch::show::<super::EnrollBankMultiActivityResponse>,
     )
 }
 /// `query_coupon`: 查询代金券详情API
@@ -280,7 +318,9 @@ fn query_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CashCouponClient::new(client).query_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_coupon(&request),
+        crate::runtime::dispatch::show::<super::CouponCollectionData>,
     )
 }

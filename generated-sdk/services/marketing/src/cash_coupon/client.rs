@@ -57,25 +57,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &EnrollBankMultiActivityRequest,
     ) -> crate::runtime::Call<'a, EnrollBankMultiActivityResponse> {
-        fn prepare(
-            request: &EnrollBankMultiActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/bank-favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/bank-multi-activity");
-            Ok(ApiRequest {
-                operation: &operations::ENROLL_BANK_MULTI_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_enroll_bank_multi_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -106,27 +90,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryBankMultiActivityCouponRequest,
     ) -> crate::runtime::Call<'a, QueryBankMultiActivityCouponResponse> {
-        fn prepare(
-            request: &QueryBankMultiActivityCouponRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/bank-favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_id", &request.coupon_id)?;
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BANK_MULTI_ACTIVITY_COUPON,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_bank_multi_activity_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -180,22 +146,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryCallbackRequest,
     ) -> crate::runtime::Call<'a, Callback> {
-        fn prepare(request: &QueryCallbackRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/callbacks");
-            target.query("mchid", &request.mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CALLBACK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_callback(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -249,21 +202,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &SetCallbackRequest,
     ) -> crate::runtime::Call<'a, SetCallbackResponse> {
-        fn prepare(request: &SetCallbackRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/callbacks");
-            Ok(ApiRequest {
-                operation: &operations::SET_CALLBACK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_callback(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -319,21 +260,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &CreateCouponStockRequest,
     ) -> crate::runtime::Call<'a, CreateCouponStockResponse> {
-        fn prepare(request: &CreateCouponStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/coupon-stocks");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_COUPON_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_coupon_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -387,33 +316,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &ListStocksRequest,
     ) -> crate::runtime::Call<'a, StockCollection> {
-        fn prepare(request: &ListStocksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks");
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            target.query("stock_creator_mchid", &request.stock_creator_mchid);
-            if let Some(value) = &request.create_start_time {
-                target.query("create_start_time", &value.to_rfc3339());
-            }
-            if let Some(value) = &request.create_end_time {
-                target.query("create_end_time", &value.to_rfc3339());
-            }
-            if let Some(value) = &request.status {
-                target.query("status", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_STOCKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_stocks(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -467,23 +372,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryStockRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &QueryStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.query("stock_creator_mchid", &request.stock_creator_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STOCK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -537,28 +428,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &ListAvailableSingleitemsRequest,
     ) -> crate::runtime::Call<'a, AvailableSingleitemCollection> {
-        fn prepare(
-            request: &ListAvailableSingleitemsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/items");
-            target.query("stock_creator_mchid", &request.stock_creator_mchid);
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit);
-            Ok(ApiRequest {
-                operation: &operations::LIST_AVAILABLE_SINGLEITEMS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_available_singleitems(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -612,28 +484,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &ListAvailableMerchantsRequest,
     ) -> crate::runtime::Call<'a, AvailableSingleitemCollection> {
-        fn prepare(
-            request: &ListAvailableMerchantsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/merchants");
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit);
-            target.query("stock_creator_mchid", &request.stock_creator_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LIST_AVAILABLE_MERCHANTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_available_merchants(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -664,23 +517,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &ModifyGoodsIdsRequest,
     ) -> crate::runtime::Call<'a, ModifyGoodsIdsResponse> {
-        fn prepare(request: &ModifyGoodsIdsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/modify-goods-id");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_GOODS_IDS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_goods_ids(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -734,23 +573,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &PauseStockRequest,
     ) -> crate::runtime::Call<'a, ModifyGoodsIdsResponse> {
-        fn prepare(request: &PauseStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/pause");
-            Ok(ApiRequest {
-                operation: &operations::PAUSE_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pause_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -804,23 +629,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &DownloadRefundFlowRequest,
     ) -> crate::runtime::Call<'a, RefundFlowResponse> {
-        fn prepare(request: &DownloadRefundFlowRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/refund-flow");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_REFUND_FLOW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_refund_flow(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -851,26 +662,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryDailyRefundFlowUrlRequest,
     ) -> crate::runtime::Call<'a, QueryDailyRefundFlowUrlResponse> {
-        fn prepare(
-            request: &QueryDailyRefundFlowUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/refund-flow-by-day");
-            target.query("bill_date", &request.bill_date);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DAILY_REFUND_FLOW_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_daily_refund_flow_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -925,23 +719,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &RestartStockRequest,
     ) -> crate::runtime::Call<'a, RestartStockResponse> {
-        fn prepare(request: &RestartStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/restart");
-            Ok(ApiRequest {
-                operation: &operations::RESTART_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_restart_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -997,23 +777,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &StartStockRequest,
     ) -> crate::runtime::Call<'a, StartStockResponse> {
-        fn prepare(request: &StartStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/start");
-            Ok(ApiRequest {
-                operation: &operations::START_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_start_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1067,23 +833,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &DownloadUseFlowRequest,
     ) -> crate::runtime::Call<'a, RefundFlowResponse> {
-        fn prepare(request: &DownloadUseFlowRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/use-flow");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_USE_FLOW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_use_flow(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1114,24 +866,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryDailyUseFlowUrlRequest,
     ) -> crate::runtime::Call<'a, QueryDailyUseFlowUrlResponse> {
-        fn prepare(request: &QueryDailyUseFlowUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/use-flow-by-day");
-            target.query("bill_date", &request.bill_date);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DAILY_USE_FLOW_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_daily_use_flow_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1185,48 +922,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &ListCouponsByFilterRequest,
     ) -> crate::runtime::Call<'a, CouponCollection> {
-        fn prepare(request: &ListCouponsByFilterRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.stock_id {
-                target.query("stock_id", value);
-            }
-            if let Some(value) = &request.status {
-                target.query("status", value.as_str());
-            }
-            if let Some(value) = &request.creator_mchid {
-                target.query("creator_mchid", value);
-            }
-            if let Some(value) = &request.sender_mchid {
-                target.query("sender_mchid", value);
-            }
-            if let Some(value) = &request.available_mchid {
-                target.query("available_mchid", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.business_type {
-                target.query("business_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COUPONS_BY_FILTER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_coupons_by_filter(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1285,23 +983,9 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &SendCouponRequest,
     ) -> crate::runtime::Call<'a, EnrollBankMultiActivityResponse> {
-        fn prepare(request: &SendCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            Ok(ApiRequest {
-                operation: &operations::SEND_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1356,26 +1040,392 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         &self,
         request: &QueryCouponRequest,
     ) -> crate::runtime::Call<'a, CouponCollectionData> {
-        fn prepare(request: &QueryCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_id", &request.coupon_id)?;
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COUPON,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`CashCouponClient::enroll_bank_multi_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_enroll_bank_multi_activity(
+    request: &EnrollBankMultiActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/bank-favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/bank-multi-activity");
+    Ok(ApiRequest {
+        operation: &operations::ENROLL_BANK_MULTI_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_bank_multi_activity_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_bank_multi_activity_coupon(
+    request: &QueryBankMultiActivityCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/bank-favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_id", &request.coupon_id)?;
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BANK_MULTI_ACTIVITY_COUPON,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_callback`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_callback(
+    request: &QueryCallbackRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/callbacks");
+    target.query("mchid", &request.mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CALLBACK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::set_callback`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_callback(
+    request: &SetCallbackRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/callbacks");
+    Ok(ApiRequest {
+        operation: &operations::SET_CALLBACK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::create_coupon_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_coupon_stock(
+    request: &CreateCouponStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/coupon-stocks");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_COUPON_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::list_stocks`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_stocks(
+    request: &ListStocksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks");
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    target.query("stock_creator_mchid", &request.stock_creator_mchid);
+    if let Some(value) = &request.create_start_time {
+        target.query("create_start_time", &value.to_rfc3339());
+    }
+    if let Some(value) = &request.create_end_time {
+        target.query("create_end_time", &value.to_rfc3339());
+    }
+    if let Some(value) = &request.status {
+        target.query("status", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_STOCKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_stock(
+    request: &QueryStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.query("stock_creator_mchid", &request.stock_creator_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STOCK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::list_available_singleitems`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_available_singleitems(
+    request: &ListAvailableSingleitemsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/items");
+    target.query("stock_creator_mchid", &request.stock_creator_mchid);
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit);
+    Ok(ApiRequest {
+        operation: &operations::LIST_AVAILABLE_SINGLEITEMS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::list_available_merchants`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_available_merchants(
+    request: &ListAvailableMerchantsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/merchants");
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit);
+    target.query("stock_creator_mchid", &request.stock_creator_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LIST_AVAILABLE_MERCHANTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::modify_goods_ids`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_goods_ids(
+    request: &ModifyGoodsIdsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/modify-goods-id");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_GOODS_IDS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::pause_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pause_stock(
+    request: &PauseStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/pause");
+    Ok(ApiRequest {
+        operation: &operations::PAUSE_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::download_refund_flow`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_refund_flow(
+    request: &DownloadRefundFlowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/refund-flow");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_REFUND_FLOW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_daily_refund_flow_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_daily_refund_flow_url(
+    request: &QueryDailyRefundFlowUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/refund-flow-by-day");
+    target.query("bill_date", &request.bill_date);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DAILY_REFUND_FLOW_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::restart_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_restart_stock(
+    request: &RestartStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/restart");
+    Ok(ApiRequest {
+        operation: &operations::RESTART_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::start_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_start_stock(
+    request: &StartStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/start");
+    Ok(ApiRequest {
+        operation: &operations::START_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::download_use_flow`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_use_flow(
+    request: &DownloadUseFlowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/use-flow");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_USE_FLOW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_daily_use_flow_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_daily_use_flow_url(
+    request: &QueryDailyUseFlowUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/use-flow-by-day");
+    target.query("bill_date", &request.bill_date);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DAILY_USE_FLOW_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::list_coupons_by_filter`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_coupons_by_filter(
+    request: &ListCouponsByFilterRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.stock_id {
+        target.query("stock_id", value);
+    }
+    if let Some(value) = &request.status {
+        target.query("status", value.as_str());
+    }
+    if let Some(value) = &request.creator_mchid {
+        target.query("creator_mchid", value);
+    }
+    if let Some(value) = &request.sender_mchid {
+        target.query("sender_mchid", value);
+    }
+    if let Some(value) = &request.available_mchid {
+        target.query("available_mchid", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.business_type {
+        target.query("business_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COUPONS_BY_FILTER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::send_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_coupon(
+    request: &SendCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    Ok(ApiRequest {
+        operation: &operations::SEND_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CashCouponClient::query_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_coupon(
+    request: &QueryCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_id", &request.coupon_id)?;
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COUPON,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

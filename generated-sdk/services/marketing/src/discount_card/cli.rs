@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 支付分·先享卡 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -26,8 +26,10 @@ fn apply_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::DiscountCardClient::new(client).apply_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_card(&request),
+        crate::runtime::dispatch::show::<super::ApplyCardResponse>,
     )
 }
 /// `query_card`: 查询先享卡订单API
@@ -38,8 +40,10 @@ fn query_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::DiscountCardClient::new(client).query_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_card(&request),
+        crate::runtime::dispatch::show::<super::QueryCardResponse>,
     )
 }
 /// `add_user_records`: 增加用户记录API
@@ -50,8 +54,10 @@ fn add_user_records(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::DiscountCardClient::new(client).add_user_records(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_user_records(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_order_by_out_trade_no`: 通过先享卡订单号查询订单API
@@ -65,8 +71,10 @@ fn query_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::DiscountCardClient::new(client).query_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderByOutTradeNoResponse>,
     )
 }
 /// `query_order`: 通过先享卡订单号查询订单API
@@ -77,8 +85,10 @@ fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::DiscountCardClient::new(client).query_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderByOutTradeNoResponse>,
     )
 }
 /// `update_order`: 更新先享卡订单API
@@ -89,7 +99,9 @@ fn update_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::DiscountCardClient::new(client).update_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_order(&request),
+        crate::runtime::dispatch::show::<super::UpdateOrderResponse>,
     )
 }

@@ -49,21 +49,9 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &ApplyCardRequest,
     ) -> crate::runtime::Call<'a, ApplyCardResponse> {
-        fn prepare(request: &ApplyCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/cards");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -94,22 +82,9 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &QueryCardRequest,
     ) -> crate::runtime::Call<'a, QueryCardResponse> {
-        fn prepare(request: &QueryCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/cards/");
-            target.segment("out_card_code", &request.out_card_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -140,23 +115,9 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &AddUserRecordsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &AddUserRecordsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/cards/");
-            target.segment("out_card_code", &request.out_card_code)?;
-            target.literal("/add-user-records");
-            Ok(ApiRequest {
-                operation: &operations::ADD_USER_RECORDS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_user_records(request),
             crate::runtime::decode_empty,
         )
     }
@@ -187,24 +148,9 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &QueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/orders/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -235,22 +181,9 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &QueryOrderRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByOutTradeNoResponse> {
-        fn prepare(request: &QueryOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -281,23 +214,106 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         &self,
         request: &UpdateOrderRequest,
     ) -> crate::runtime::Call<'a, UpdateOrderResponse> {
-        fn prepare(request: &UpdateOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/discount-card/orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`DiscountCardClient::apply_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_card(
+    request: &ApplyCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/cards");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`DiscountCardClient::query_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_card(
+    request: &QueryCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/cards/");
+    target.segment("out_card_code", &request.out_card_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`DiscountCardClient::add_user_records`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_user_records(
+    request: &AddUserRecordsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/cards/");
+    target.segment("out_card_code", &request.out_card_code)?;
+    target.literal("/add-user-records");
+    Ok(ApiRequest {
+        operation: &operations::ADD_USER_RECORDS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`DiscountCardClient::query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_out_trade_no(
+    request: &QueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/orders/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`DiscountCardClient::query_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order(
+    request: &QueryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`DiscountCardClient::update_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_order(
+    request: &UpdateOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/discount-card/orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

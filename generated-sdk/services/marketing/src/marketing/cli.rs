@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 营销工具 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -36,8 +36,10 @@ fn create_card_switch_token(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).create_card_switch_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_card_switch_token(&request),
+        crate::runtime::dispatch::show::<super::CreateCardSwitchTokenResponse>,
     )
 }
 /// `list_package_tasks`: 查询上传任务列表API
@@ -48,8 +50,10 @@ fn list_package_tasks(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).list_package_tasks(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_package_tasks(&request),
+        crate::runtime::dispatch::show::<super::ListTaskResponse>,
     )
 }
 /// `import_package_contracts`: 导入定向用户协议号API
@@ -64,8 +68,10 @@ fn import_package_contracts(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).import_package_contracts(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_import_package_contracts(&request, file),
+        crate::runtime::dispatch::show::<super::ImportPackageContractsResponse>,
     )
 }
 /// `upload_marketing_image`: （营销）图片上传API
@@ -80,8 +86,10 @@ fn upload_marketing_image(client: &crate::runtime::Client, input: Input) -> Call
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).upload_marketing_image(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_marketing_image(&request, file),
+        crate::runtime::dispatch::show::<super::MarketingImageUploadResponse>,
     )
 }
 /// `list_partnerships`: 查询合作关系列表API
@@ -92,8 +100,10 @@ fn list_partnerships(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).list_partnerships(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_partnerships(&request),
+        crate::runtime::dispatch::show::<super::ListPartnershipsResponse>,
     )
 }
 /// `build_partnership`: 建立合作关系API
@@ -104,8 +114,10 @@ fn build_partnership(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).build_partnership(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_build_partnership(&request),
+        crate::runtime::dispatch::show::<super::BuildPartnershipResponse>,
     )
 }
 /// `terminate_partnership`: 终止合作关系API
@@ -116,8 +128,10 @@ fn terminate_partnership(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).terminate_partnership(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_partnership(&request),
+        crate::runtime::dispatch::show::<super::TerminatePartnershipResponse>,
     )
 }
 /// `list_weekly_discount_activities`: 查询周周惠活动列表API
@@ -131,8 +145,10 @@ fn list_weekly_discount_activities(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).list_weekly_discount_activities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_weekly_discount_activities(&request),
+        crate::runtime::dispatch::show::<super::ListWeeklyDiscountActivitiesResponse>,
     )
 }
 /// `query_weekly_discount_activity`: 查询周周惠活动详情API
@@ -146,8 +162,10 @@ fn query_weekly_discount_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).query_weekly_discount_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_weekly_discount_activity(&request),
+        crate::runtime::dispatch::show::<super::ListWeeklyDiscountActivitiesData>,
     )
 }
 /// `apply_weekly_discount_activity`: 报名周周惠活动API
@@ -161,8 +179,10 @@ fn apply_weekly_discount_activity(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).apply_weekly_discount_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_weekly_discount_activity(&request),
+        crate::runtime::dispatch::show::<super::ApplyWeeklyDiscountActivityResponse>,
     )
 }
 /// `list_withdraw_free_coupons`: 查询批次下用户银行提现免费券列表API
@@ -176,8 +196,10 @@ fn list_withdraw_free_coupons(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).list_withdraw_free_coupons(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_withdraw_free_coupons(&request),
+        crate::runtime::dispatch::show::<super::ListWithdrawFreeCouponsResponse>,
     )
 }
 /// `send_withdraw_free_coupon`: 为用户发银行提现免费券API
@@ -188,8 +210,10 @@ fn send_withdraw_free_coupon(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).send_withdraw_free_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_withdraw_free_coupon(&request),
+        crate::runtime::dispatch::show::<super::SendWithdrawFreeCouponResponse>,
     )
 }
 /// `download_multiuse_refund_flow`: 下载批次退款明细
@@ -203,8 +227,10 @@ fn download_multiuse_refund_flow(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).download_multiuse_refund_flow(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_multiuse_refund_flow(&request),
+        crate::runtime::dispatch::show::<super::DownloadMultiuseRefundFlowResponse>,
     )
 }
 /// `download_multiuse_send_flow`: 下载批次发放明细
@@ -218,8 +244,10 @@ fn download_multiuse_send_flow(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).download_multiuse_send_flow(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_multiuse_send_flow(&request),
+        crate::runtime::dispatch::show::<super::DownloadMultiuseRefundFlowResponse>,
     )
 }
 /// `download_multiuse_use_flow`: 下载核销明细
@@ -233,8 +261,10 @@ fn download_multiuse_use_flow(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).download_multiuse_use_flow(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_multiuse_use_flow(&request),
+        crate::runtime::dispatch::show::<super::DownloadMultiuseRefundFlowResponse>,
     )
 }
 /// `send_multiuse_coupon`: 发放指定批次的消费金
@@ -245,7 +275,9 @@ fn send_multiuse_coupon(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MarketingClient::new(client).send_multiuse_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_multiuse_coupon(&request),
+        crate::runtime::dispatch::show::<super::SendMultiuseCouponResponse>,
     )
 }

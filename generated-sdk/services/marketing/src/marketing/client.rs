@@ -59,21 +59,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &CreateCardSwitchTokenRequest,
     ) -> crate::runtime::Call<'a, CreateCardSwitchTokenResponse> {
-        fn prepare(request: &CreateCardSwitchTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/industry-coupon/tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_CARD_SWITCH_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_card_switch_token(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -104,35 +92,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &ListPackageTasksRequest,
     ) -> crate::runtime::Call<'a, ListTaskResponse> {
-        fn prepare(request: &ListPackageTasksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/bank/packages/");
-            target.segment("package_id", &request.package_id)?;
-            target.literal("/tasks");
-            if let Some(value) = &request.status {
-                target.query("status", value.as_str());
-            }
-            if let Some(value) = &request.filename {
-                target.query("filename", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_PACKAGE_TASKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_package_tasks(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -166,31 +128,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         request: &ImportPackageContractsRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, ImportPackageContractsResponse> {
-        fn prepare(
-            request: &ImportPackageContractsRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/bank/packages/");
-            target.segment("package_id", &request.package_id)?;
-            target.literal("/tasks");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::IMPORT_PACKAGE_CONTRACTS,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::IMPORT_PACKAGE_CONTRACTS,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_import_package_contracts(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -228,29 +168,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         request: &UploadMarketingImageRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, MarketingImageUploadResponse> {
-        fn prepare(
-            request: &UploadMarketingImageRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/favor/media/image-upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_MARKETING_IMAGE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_MARKETING_IMAGE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_marketing_image(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -288,33 +208,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &ListPartnershipsRequest,
     ) -> crate::runtime::Call<'a, ListPartnershipsResponse> {
-        fn prepare(request: &ListPartnershipsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partnerships");
-            if let Some(value) = &request.partner {
-                target.query("partner", value);
-            }
-            if let Some(value) = &request.authorized_data {
-                target.query("authorized_data", value);
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_PARTNERSHIPS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_partnerships(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -352,21 +248,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &BuildPartnershipRequest,
     ) -> crate::runtime::Call<'a, BuildPartnershipResponse> {
-        fn prepare(request: &BuildPartnershipRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partnerships/build");
-            Ok(ApiRequest {
-                operation: &operations::BUILD_PARTNERSHIP,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_build_partnership(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -397,21 +281,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &TerminatePartnershipRequest,
     ) -> crate::runtime::Call<'a, TerminatePartnershipResponse> {
-        fn prepare(request: &TerminatePartnershipRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partnerships/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PARTNERSHIP,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_partnership(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -442,35 +314,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &ListWeeklyDiscountActivitiesRequest,
     ) -> crate::runtime::Call<'a, ListWeeklyDiscountActivitiesResponse> {
-        fn prepare(
-            request: &ListWeeklyDiscountActivitiesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/weekly-discount/activities");
-            target.query("limit", &request.limit.to_string());
-            target.query("offset", &request.offset.to_string());
-            target
-                .query(
-                    "applying_merchant_id",
-                    &request.applying_merchant_id.to_string(),
-                );
-            if let Some(value) = &request.store_id {
-                target.query("store_id", &value.to_string());
-            }
-            target.query("activity_area_code", &request.activity_area_code.to_string());
-            target.query("activity_scene", &request.activity_scene);
-            Ok(ApiRequest {
-                operation: &operations::LIST_WEEKLY_DISCOUNT_ACTIVITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_weekly_discount_activities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -501,24 +347,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &QueryWeeklyDiscountActivityRequest,
     ) -> crate::runtime::Call<'a, ListWeeklyDiscountActivitiesData> {
-        fn prepare(
-            request: &QueryWeeklyDiscountActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/weekly-discount/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_WEEKLY_DISCOUNT_ACTIVITY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_weekly_discount_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -549,25 +380,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &ApplyWeeklyDiscountActivityRequest,
     ) -> crate::runtime::Call<'a, ApplyWeeklyDiscountActivityResponse> {
-        fn prepare(
-            request: &ApplyWeeklyDiscountActivityRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/weekly-discount/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_WEEKLY_DISCOUNT_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_weekly_discount_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -598,34 +413,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &ListWithdrawFreeCouponsRequest,
     ) -> crate::runtime::Call<'a, ListWithdrawFreeCouponsResponse> {
-        fn prepare(
-            request: &ListWithdrawFreeCouponsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/withdraw-favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            target.query("mchid", &request.mchid);
-            target.query("stock_id", &request.stock_id);
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_WITHDRAW_FREE_COUPONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_withdraw_free_coupons(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -656,25 +446,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &SendWithdrawFreeCouponRequest,
     ) -> crate::runtime::Call<'a, SendWithdrawFreeCouponResponse> {
-        fn prepare(
-            request: &SendWithdrawFreeCouponRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/withdraw-favor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            Ok(ApiRequest {
-                operation: &operations::SEND_WITHDRAW_FREE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_withdraw_free_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -705,25 +479,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &DownloadMultiuseRefundFlowRequest,
     ) -> crate::runtime::Call<'a, DownloadMultiuseRefundFlowResponse> {
-        fn prepare(
-            request: &DownloadMultiuseRefundFlowRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/multiuse/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/refund-flow");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_MULTIUSE_REFUND_FLOW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_multiuse_refund_flow(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -754,25 +512,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &DownloadMultiuseSendFlowRequest,
     ) -> crate::runtime::Call<'a, DownloadMultiuseRefundFlowResponse> {
-        fn prepare(
-            request: &DownloadMultiuseSendFlowRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/multiuse/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/send-flow");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_MULTIUSE_SEND_FLOW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_multiuse_send_flow(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -803,25 +545,9 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &DownloadMultiuseUseFlowRequest,
     ) -> crate::runtime::Call<'a, DownloadMultiuseRefundFlowResponse> {
-        fn prepare(
-            request: &DownloadMultiuseUseFlowRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/multiuse/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/use-flow");
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_MULTIUSE_USE_FLOW,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_multiuse_use_flow(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -852,24 +578,322 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         &self,
         request: &SendMultiuseCouponRequest,
     ) -> crate::runtime::Call<'a, SendMultiuseCouponResponse> {
-        fn prepare(request: &SendMultiuseCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/multiuse/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            Ok(ApiRequest {
-                operation: &operations::SEND_MULTIUSE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_multiuse_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`MarketingClient::create_card_switch_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_card_switch_token(
+    request: &CreateCardSwitchTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/industry-coupon/tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_CARD_SWITCH_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::list_package_tasks`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_package_tasks(
+    request: &ListPackageTasksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/bank/packages/");
+    target.segment("package_id", &request.package_id)?;
+    target.literal("/tasks");
+    if let Some(value) = &request.status {
+        target.query("status", value.as_str());
+    }
+    if let Some(value) = &request.filename {
+        target.query("filename", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_PACKAGE_TASKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::import_package_contracts`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_import_package_contracts(
+    request: &ImportPackageContractsRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/bank/packages/");
+    target.segment("package_id", &request.package_id)?;
+    target.literal("/tasks");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::IMPORT_PACKAGE_CONTRACTS,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::IMPORT_PACKAGE_CONTRACTS,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::upload_marketing_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_marketing_image(
+    request: &UploadMarketingImageRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/favor/media/image-upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_MARKETING_IMAGE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_MARKETING_IMAGE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::list_partnerships`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_partnerships(
+    request: &ListPartnershipsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partnerships");
+    if let Some(value) = &request.partner {
+        target.query("partner", value);
+    }
+    if let Some(value) = &request.authorized_data {
+        target.query("authorized_data", value);
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_PARTNERSHIPS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::build_partnership`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_build_partnership(
+    request: &BuildPartnershipRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partnerships/build");
+    Ok(ApiRequest {
+        operation: &operations::BUILD_PARTNERSHIP,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::terminate_partnership`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_partnership(
+    request: &TerminatePartnershipRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partnerships/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PARTNERSHIP,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::list_weekly_discount_activities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_weekly_discount_activities(
+    request: &ListWeeklyDiscountActivitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/weekly-discount/activities");
+    target.query("limit", &request.limit.to_string());
+    target.query("offset", &request.offset.to_string());
+    target.query("applying_merchant_id", &request.applying_merchant_id.to_string());
+    if let Some(value) = &request.store_id {
+        target.query("store_id", &value.to_string());
+    }
+    target.query("activity_area_code", &request.activity_area_code.to_string());
+    target.query("activity_scene", &request.activity_scene);
+    Ok(ApiRequest {
+        operation: &operations::LIST_WEEKLY_DISCOUNT_ACTIVITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::query_weekly_discount_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_weekly_discount_activity(
+    request: &QueryWeeklyDiscountActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/weekly-discount/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_WEEKLY_DISCOUNT_ACTIVITY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::apply_weekly_discount_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_weekly_discount_activity(
+    request: &ApplyWeeklyDiscountActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/weekly-discount/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_WEEKLY_DISCOUNT_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::list_withdraw_free_coupons`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_withdraw_free_coupons(
+    request: &ListWithdrawFreeCouponsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/withdraw-favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    target.query("mchid", &request.mchid);
+    target.query("stock_id", &request.stock_id);
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_WITHDRAW_FREE_COUPONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::send_withdraw_free_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_withdraw_free_coupon(
+    request: &SendWithdrawFreeCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/withdraw-favor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    Ok(ApiRequest {
+        operation: &operations::SEND_WITHDRAW_FREE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::download_multiuse_refund_flow`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_multiuse_refund_flow(
+    request: &DownloadMultiuseRefundFlowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/multiuse/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/refund-flow");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_MULTIUSE_REFUND_FLOW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::download_multiuse_send_flow`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_multiuse_send_flow(
+    request: &DownloadMultiuseSendFlowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/multiuse/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/send-flow");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_MULTIUSE_SEND_FLOW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::download_multiuse_use_flow`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_multiuse_use_flow(
+    request: &DownloadMultiuseUseFlowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/multiuse/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/use-flow");
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_MULTIUSE_USE_FLOW,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MarketingClient::send_multiuse_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_multiuse_coupon(
+    request: &SendMultiuseCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/multiuse/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    Ok(ApiRequest {
+        operation: &operations::SEND_MULTIUSE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 商家券 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -46,8 +46,10 @@ fn query_coupon_notify(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_coupon_notify(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_coupon_notify(&request),
+        crate::runtime::dispatch::show::<super::GetCouponNotifyResponse>,
     )
 }
 /// `set_coupon_notify`: 设置商家券事件通知地址API
@@ -58,8 +60,10 @@ fn set_coupon_notify(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).set_coupon_notify(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_coupon_notify(&request),
+        crate::runtime::dispatch::show::<super::SetCouponNotifyResponse>,
     )
 }
 /// `associate_trade_info`: 关联订单信息API
@@ -70,8 +74,10 @@ fn associate_trade_info(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).associate_trade_info(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_associate_trade_info(&request),
+        crate::runtime::dispatch::show::<super::AssociateTradeInfoResponse>,
     )
 }
 /// `deactivate_coupon`: 使券失效API
@@ -82,8 +88,10 @@ fn deactivate_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).deactivate_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deactivate_coupon(&request),
+        crate::runtime::dispatch::show::<super::DeactivateCouponResponse>,
     )
 }
 /// `disassociate_trade_info`: 取消关联订单信息API
@@ -94,8 +102,10 @@ fn disassociate_trade_info(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).disassociate_trade_info(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_disassociate_trade_info(&request),
+        crate::runtime::dispatch::show::<super::DisassociateTradeInfoResponse>,
     )
 }
 /// `return_coupon`: 申请退券API
@@ -106,8 +116,10 @@ fn return_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).return_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_return_coupon(&request),
+        crate::runtime::dispatch::show::<super::ReturnCouponResponse>,
     )
 }
 /// `send_coupon`: 向用户发券
@@ -118,8 +130,10 @@ fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).send_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_coupon(&request),
+        crate::runtime::dispatch::show::<super::SendCouponResponse>,
     )
 }
 /// `use_coupon`: 核销用户券API
@@ -130,8 +144,10 @@ fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).use_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_use_coupon(&request),
+        crate::runtime::dispatch::show::<super::UseCouponResponse>,
     )
 }
 /// `send_gov_card`: 发放消费卡API
@@ -142,8 +158,10 @@ fn send_gov_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).send_gov_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_gov_card(&request),
+        crate::runtime::dispatch::show::<super::CouponSendGovCardResponse>,
     )
 }
 /// `pre_send_product_coupon`: 向用户预发放商品券
@@ -154,8 +172,10 @@ fn pre_send_product_coupon(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).pre_send_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_send_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::PreSendProductCouponResponse>,
     )
 }
 /// `send_product_coupon`: 向用户发放商品券
@@ -166,8 +186,10 @@ fn send_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).send_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::SendProductCouponResponse>,
     )
 }
 /// `create_busifavor_stock`: 创建商家券API
@@ -178,8 +200,10 @@ fn create_busifavor_stock(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).create_busifavor_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_busifavor_stock(&request),
+        crate::runtime::dispatch::show::<super::CreateBusiFavorStockResponse>,
     )
 }
 /// `query_stock`: 查询商家券详情API
@@ -190,8 +214,10 @@ fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_stock(&request),
+        crate::runtime::dispatch::show::<super::StockGetResponse>,
     )
 }
 /// `modify_stock_info`: 修改商家券基本信息API
@@ -202,8 +228,10 @@ fn modify_stock_info(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::MerchantCouponClient::new(client).modify_stock_info(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_stock_info(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `modify_budget`: 修改批次预算API
@@ -214,8 +242,10 @@ fn modify_budget(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).modify_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_budget(&request),
+        crate::runtime::dispatch::show::<super::ModifyBudgetResponse>,
     )
 }
 /// `query_coupon_code_list`: 查询预存code列表
@@ -226,8 +256,10 @@ fn query_coupon_code_list(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_coupon_code_list(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_coupon_code_list(&request),
+        crate::runtime::dispatch::show::<super::CouponCodeListResponse>,
     )
 }
 /// `upload_coupon_code`: 上传预存code API
@@ -238,8 +270,10 @@ fn upload_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).upload_coupon_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_coupon_code(&request),
+        crate::runtime::dispatch::show::<super::UploadCouponCodeResponse>,
     )
 }
 /// `delete_coupon_code`: 删除预存code
@@ -250,8 +284,10 @@ fn delete_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).delete_coupon_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_coupon_code(&request),
+        crate::runtime::dispatch::show::<super::DeleteCouponCodeResponse>,
     )
 }
 /// `query_coupon_code`: 查询预存code详情
@@ -262,8 +298,10 @@ fn query_coupon_code(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_coupon_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_coupon_code(&request),
+        crate::runtime::dispatch::show::<super::CouponCodeInfoResponse>,
     )
 }
 /// `list_subsidy_pay_receipts`: 查询营销补差付款单列表API
@@ -274,8 +312,10 @@ fn list_subsidy_pay_receipts(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).list_subsidy_pay_receipts(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_subsidy_pay_receipts(&request),
+        crate::runtime::dispatch::show::<super::SubsidyPayReceiptListResponse>,
     )
 }
 /// `subsidy_pay`: 营销补差付款API
@@ -286,8 +326,10 @@ fn subsidy_pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).subsidy_pay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_subsidy_pay(&request),
+        crate::runtime::dispatch::show::<super::PayReceiptList>,
     )
 }
 /// `query_subsidy_pay_receipt`: 查询营销补差付款单详情API
@@ -298,8 +340,10 @@ fn query_subsidy_pay_receipt(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_subsidy_pay_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_subsidy_pay_receipt(&request),
+        crate::runtime::dispatch::show::<super::PayReceiptList>,
     )
 }
 /// `subsidy_return`: 营销补差回退API
@@ -310,8 +354,10 @@ fn subsidy_return(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).subsidy_return(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_subsidy_return(&request),
+        crate::runtime::dispatch::show::<super::SubsidyReturnReceipt>,
     )
 }
 /// `query_subsidy_return_receipt`: 查询商家券营销补差回退单详情
@@ -325,8 +371,10 @@ fn query_subsidy_return_receipt(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_subsidy_return_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_subsidy_return_receipt(&request),
+        crate::runtime::dispatch::show::<super::SubsidyReturnReceipt>,
     )
 }
 /// `list_coupons_by_filter`: 根据过滤条件查询用户券API
@@ -337,8 +385,10 @@ fn list_coupons_by_filter(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).list_coupons_by_filter(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_coupons_by_filter(&request),
+        crate::runtime::dispatch::show::<super::CouponListResponse>,
     )
 }
 /// `query_coupon`: 查询用户单张券详情API
@@ -349,7 +399,9 @@ fn query_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MerchantCouponClient::new(client).query_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_coupon(&request),
+        crate::runtime::dispatch::show::<super::CouponEntity>,
     )
 }

@@ -62,24 +62,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QueryCouponNotifyRequest,
     ) -> crate::runtime::Call<'a, GetCouponNotifyResponse> {
-        fn prepare(request: &QueryCouponNotifyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/callbacks");
-            if let Some(value) = &request.mchid {
-                target.query("mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COUPON_NOTIFY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_coupon_notify(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -110,21 +95,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SetCouponNotifyRequest,
     ) -> crate::runtime::Call<'a, SetCouponNotifyResponse> {
-        fn prepare(request: &SetCouponNotifyRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/callbacks");
-            Ok(ApiRequest {
-                operation: &operations::SET_COUPON_NOTIFY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_coupon_notify(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -155,21 +128,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &AssociateTradeInfoRequest,
     ) -> crate::runtime::Call<'a, AssociateTradeInfoResponse> {
-        fn prepare(request: &AssociateTradeInfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/associate");
-            Ok(ApiRequest {
-                operation: &operations::ASSOCIATE_TRADE_INFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_associate_trade_info(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -200,21 +161,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &DeactivateCouponRequest,
     ) -> crate::runtime::Call<'a, DeactivateCouponResponse> {
-        fn prepare(request: &DeactivateCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/deactivate");
-            Ok(ApiRequest {
-                operation: &operations::DEACTIVATE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deactivate_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -245,21 +194,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &DisassociateTradeInfoRequest,
     ) -> crate::runtime::Call<'a, DisassociateTradeInfoResponse> {
-        fn prepare(request: &DisassociateTradeInfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/disassociate");
-            Ok(ApiRequest {
-                operation: &operations::DISASSOCIATE_TRADE_INFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_disassociate_trade_info(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -290,21 +227,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &ReturnCouponRequest,
     ) -> crate::runtime::Call<'a, ReturnCouponResponse> {
-        fn prepare(request: &ReturnCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/return");
-            Ok(ApiRequest {
-                operation: &operations::RETURN_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_return_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -335,21 +260,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SendCouponRequest,
     ) -> crate::runtime::Call<'a, SendCouponResponse> {
-        fn prepare(request: &SendCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/send");
-            Ok(ApiRequest {
-                operation: &operations::SEND_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -380,21 +293,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &UseCouponRequest,
     ) -> crate::runtime::Call<'a, UseCouponResponse> {
-        fn prepare(request: &UseCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/use");
-            Ok(ApiRequest {
-                operation: &operations::USE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_use_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -425,23 +326,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SendGovCardRequest,
     ) -> crate::runtime::Call<'a, CouponSendGovCardResponse> {
-        fn prepare(request: &SendGovCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/coupons/");
-            target.segment("card_id", &request.card_id)?;
-            target.literal("/send");
-            Ok(ApiRequest {
-                operation: &operations::SEND_GOV_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_gov_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -472,21 +359,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &PreSendProductCouponRequest,
     ) -> crate::runtime::Call<'a, PreSendProductCouponResponse> {
-        fn prepare(request: &PreSendProductCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/product-coupons/pre-send");
-            Ok(ApiRequest {
-                operation: &operations::PRE_SEND_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_send_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -517,21 +392,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SendProductCouponRequest,
     ) -> crate::runtime::Call<'a, SendProductCouponResponse> {
-        fn prepare(request: &SendProductCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/product-coupons/send");
-            Ok(ApiRequest {
-                operation: &operations::SEND_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -562,21 +425,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &CreateBusifavorStockRequest,
     ) -> crate::runtime::Call<'a, CreateBusiFavorStockResponse> {
-        fn prepare(request: &CreateBusifavorStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_BUSIFAVOR_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_busifavor_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -607,22 +458,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QueryStockRequest,
     ) -> crate::runtime::Call<'a, StockGetResponse> {
-        fn prepare(request: &QueryStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STOCK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -653,22 +491,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &ModifyStockInfoRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ModifyStockInfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_STOCK_INFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_stock_info(request),
             crate::runtime::decode_empty,
         )
     }
@@ -699,23 +524,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &ModifyBudgetRequest,
     ) -> crate::runtime::Call<'a, ModifyBudgetResponse> {
-        fn prepare(request: &ModifyBudgetRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/budget");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_BUDGET,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -746,35 +557,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QueryCouponCodeListRequest,
     ) -> crate::runtime::Call<'a, CouponCodeListResponse> {
-        fn prepare(request: &QueryCouponCodeListRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/couponcodes");
-            if let Some(value) = &request.status {
-                target.query("status", value.as_str());
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COUPON_CODE_LIST,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_coupon_code_list(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -805,23 +590,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &UploadCouponCodeRequest,
     ) -> crate::runtime::Call<'a, UploadCouponCodeResponse> {
-        fn prepare(request: &UploadCouponCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/couponcodes");
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_COUPON_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upload_coupon_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -852,25 +623,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &DeleteCouponCodeRequest,
     ) -> crate::runtime::Call<'a, DeleteCouponCodeResponse> {
-        fn prepare(request: &DeleteCouponCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/couponcodes/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.query("delete_request_no", &request.delete_request_no);
-            Ok(ApiRequest {
-                operation: &operations::DELETE_COUPON_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_coupon_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -901,27 +656,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QueryCouponCodeRequest,
     ) -> crate::runtime::Call<'a, CouponCodeInfoResponse> {
-        fn prepare(request: &QueryCouponCodeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/couponcodes/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COUPON_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_coupon_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -952,28 +689,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &ListSubsidyPayReceiptsRequest,
     ) -> crate::runtime::Call<'a, SubsidyPayReceiptListResponse> {
-        fn prepare(
-            request: &ListSubsidyPayReceiptsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/subsidy/pay-receipts");
-            target.query("stock_id", &request.stock_id);
-            target.query("coupon_code", &request.coupon_code);
-            if let Some(value) = &request.out_subsidy_no {
-                target.query("out_subsidy_no", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_SUBSIDY_PAY_RECEIPTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_subsidy_pay_receipts(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1004,21 +722,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SubsidyPayRequest,
     ) -> crate::runtime::Call<'a, PayReceiptList> {
-        fn prepare(request: &SubsidyPayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/subsidy/pay-receipts");
-            Ok(ApiRequest {
-                operation: &operations::SUBSIDY_PAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_subsidy_pay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1049,24 +755,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QuerySubsidyPayReceiptRequest,
     ) -> crate::runtime::Call<'a, PayReceiptList> {
-        fn prepare(
-            request: &QuerySubsidyPayReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/subsidy/pay-receipts/");
-            target.segment("subsidy_receipt_id", &request.subsidy_receipt_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUBSIDY_PAY_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_subsidy_pay_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1097,21 +788,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &SubsidyReturnRequest,
     ) -> crate::runtime::Call<'a, SubsidyReturnReceipt> {
-        fn prepare(request: &SubsidyReturnRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/subsidy/return-receipts");
-            Ok(ApiRequest {
-                operation: &operations::SUBSIDY_RETURN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_subsidy_return(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1142,28 +821,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QuerySubsidyReturnReceiptRequest,
     ) -> crate::runtime::Call<'a, SubsidyReturnReceipt> {
-        fn prepare(
-            request: &QuerySubsidyReturnReceiptRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/subsidy/return-receipts/");
-            target
-                .segment(
-                    "subsidy_return_receipt_id",
-                    &request.subsidy_return_receipt_id,
-                )?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUBSIDY_RETURN_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_subsidy_return_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1194,45 +854,9 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &ListCouponsByFilterRequest,
     ) -> crate::runtime::Call<'a, CouponListResponse> {
-        fn prepare(request: &ListCouponsByFilterRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.stock_id {
-                target.query("stock_id", value);
-            }
-            if let Some(value) = &request.coupon_state {
-                target.query("coupon_state", value.as_str());
-            }
-            if let Some(value) = &request.creator_merchant {
-                target.query("creator_merchant", value);
-            }
-            if let Some(value) = &request.belong_merchant {
-                target.query("belong_merchant", value);
-            }
-            if let Some(value) = &request.sender_merchant {
-                target.query("sender_merchant", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COUPONS_BY_FILTER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_coupons_by_filter(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1263,27 +887,471 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         &self,
         request: &QueryCouponRequest,
     ) -> crate::runtime::Call<'a, CouponEntity> {
-        fn prepare(request: &QueryCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/busifavor/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.literal("/appids/");
-            target.segment("appid", &request.appid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COUPON,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`MerchantCouponClient::query_coupon_notify`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_coupon_notify(
+    request: &QueryCouponNotifyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/callbacks");
+    if let Some(value) = &request.mchid {
+        target.query("mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COUPON_NOTIFY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::set_coupon_notify`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_coupon_notify(
+    request: &SetCouponNotifyRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/callbacks");
+    Ok(ApiRequest {
+        operation: &operations::SET_COUPON_NOTIFY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::associate_trade_info`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_associate_trade_info(
+    request: &AssociateTradeInfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/associate");
+    Ok(ApiRequest {
+        operation: &operations::ASSOCIATE_TRADE_INFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::deactivate_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deactivate_coupon(
+    request: &DeactivateCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/deactivate");
+    Ok(ApiRequest {
+        operation: &operations::DEACTIVATE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::disassociate_trade_info`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_disassociate_trade_info(
+    request: &DisassociateTradeInfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/disassociate");
+    Ok(ApiRequest {
+        operation: &operations::DISASSOCIATE_TRADE_INFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::return_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_return_coupon(
+    request: &ReturnCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/return");
+    Ok(ApiRequest {
+        operation: &operations::RETURN_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::send_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_coupon(
+    request: &SendCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/send");
+    Ok(ApiRequest {
+        operation: &operations::SEND_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::use_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_use_coupon(
+    request: &UseCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/use");
+    Ok(ApiRequest {
+        operation: &operations::USE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::send_gov_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_gov_card(
+    request: &SendGovCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/coupons/");
+    target.segment("card_id", &request.card_id)?;
+    target.literal("/send");
+    Ok(ApiRequest {
+        operation: &operations::SEND_GOV_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::pre_send_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_send_product_coupon(
+    request: &PreSendProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/product-coupons/pre-send");
+    Ok(ApiRequest {
+        operation: &operations::PRE_SEND_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::send_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_product_coupon(
+    request: &SendProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/product-coupons/send");
+    Ok(ApiRequest {
+        operation: &operations::SEND_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::create_busifavor_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_busifavor_stock(
+    request: &CreateBusifavorStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_BUSIFAVOR_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_stock(
+    request: &QueryStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STOCK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::modify_stock_info`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_stock_info(
+    request: &ModifyStockInfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_STOCK_INFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::modify_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_budget(
+    request: &ModifyBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/budget");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_BUDGET,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_coupon_code_list`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_coupon_code_list(
+    request: &QueryCouponCodeListRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/couponcodes");
+    if let Some(value) = &request.status {
+        target.query("status", value.as_str());
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COUPON_CODE_LIST,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::upload_coupon_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_coupon_code(
+    request: &UploadCouponCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/couponcodes");
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_COUPON_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::delete_coupon_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_coupon_code(
+    request: &DeleteCouponCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/couponcodes/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.query("delete_request_no", &request.delete_request_no);
+    Ok(ApiRequest {
+        operation: &operations::DELETE_COUPON_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_coupon_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_coupon_code(
+    request: &QueryCouponCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/couponcodes/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COUPON_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::list_subsidy_pay_receipts`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_subsidy_pay_receipts(
+    request: &ListSubsidyPayReceiptsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/subsidy/pay-receipts");
+    target.query("stock_id", &request.stock_id);
+    target.query("coupon_code", &request.coupon_code);
+    if let Some(value) = &request.out_subsidy_no {
+        target.query("out_subsidy_no", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_SUBSIDY_PAY_RECEIPTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::subsidy_pay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_subsidy_pay(
+    request: &SubsidyPayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/subsidy/pay-receipts");
+    Ok(ApiRequest {
+        operation: &operations::SUBSIDY_PAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_subsidy_pay_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_subsidy_pay_receipt(
+    request: &QuerySubsidyPayReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/subsidy/pay-receipts/");
+    target.segment("subsidy_receipt_id", &request.subsidy_receipt_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUBSIDY_PAY_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::subsidy_return`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_subsidy_return(
+    request: &SubsidyReturnRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/subsidy/return-receipts");
+    Ok(ApiRequest {
+        operation: &operations::SUBSIDY_RETURN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_subsidy_return_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_subsidy_return_receipt(
+    request: &QuerySubsidyReturnReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/subsidy/return-receipts/");
+    target.segment("subsidy_return_receipt_id", &request.subsidy_return_receipt_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUBSIDY_RETURN_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::list_coupons_by_filter`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_coupons_by_filter(
+    request: &ListCouponsByFilterRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.stock_id {
+        target.query("stock_id", value);
+    }
+    if let Some(value) = &request.coupon_state {
+        target.query("coupon_state", value.as_str());
+    }
+    if let Some(value) = &request.creator_merchant {
+        target.query("creator_merchant", value);
+    }
+    if let Some(value) = &request.belong_merchant {
+        target.query("belong_merchant", value);
+    }
+    if let Some(value) = &request.sender_merchant {
+        target.query("sender_merchant", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COUPONS_BY_FILTER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MerchantCouponClient::query_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_coupon(
+    request: &QueryCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/busifavor/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.literal("/appids/");
+    target.segment("appid", &request.appid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COUPON,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 支付有礼 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -28,8 +28,10 @@ fn list_activities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).list_activities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_activities(&request),
+        crate::runtime::dispatch::show::<super::ListActivitiesResponse>,
     )
 }
 /// `query_act_detail`: 查询活动详情接口API
@@ -40,8 +42,10 @@ fn query_act_detail(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).query_act_detail(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_act_detail(&request),
+        crate::runtime::dispatch::show::<super::GetActDetailResponse>,
     )
 }
 /// `list_activity_sku`: 查询活动指定商品列表API
@@ -52,8 +56,10 @@ fn list_activity_sku(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).list_activity_sku(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_activity_sku(&request),
+        crate::runtime::dispatch::show::<super::ListActSkuResponse>,
     )
 }
 /// `list_activity_merchant`: 查询活动发券商户号API
@@ -64,8 +70,10 @@ fn list_activity_merchant(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).list_activity_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_activity_merchant(&request),
+        crate::runtime::dispatch::show::<super::ListActMchResponse>,
     )
 }
 /// `add_activity_merchant`: 新增活动发券商户号API
@@ -76,8 +84,10 @@ fn add_activity_merchant(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).add_activity_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_activity_merchant(&request),
+        crate::runtime::dispatch::show::<super::AddActivityMerchantResponse>,
     )
 }
 /// `delete_activity_merchant`: 删除活动发券商户号API
@@ -88,8 +98,10 @@ fn delete_activity_merchant(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).delete_activity_merchant(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_activity_merchant(&request),
+        crate::runtime::dispatch::show::<super::DeleteActivityMerchantResponse>,
     )
 }
 /// `terminate_activity`: 终止活动API
@@ -100,8 +112,10 @@ fn terminate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).terminate_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_activity(&request),
+        crate::runtime::dispatch::show::<super::TerminateActResponse>,
     )
 }
 /// `create_full_send_act`: 创建全场满额送活动API
@@ -112,7 +126,9 @@ fn create_full_send_act(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayGiftClient::new(client).create_full_send_act(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_full_send_act(&request),
+        crate::runtime::dispatch::show::<super::CreateFullSendActResponse>,
     )
 }

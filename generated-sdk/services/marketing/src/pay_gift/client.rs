@@ -59,32 +59,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &ListActivitiesRequest,
     ) -> crate::runtime::Call<'a, ListActivitiesResponse> {
-        fn prepare(request: &ListActivitiesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities");
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            if let Some(value) = &request.activity_name {
-                target.query("activity_name", value);
-            }
-            if let Some(value) = &request.activity_status {
-                target.query("activity_status", value.as_str());
-            }
-            if let Some(value) = &request.award_type {
-                target.query("award_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_ACTIVITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_activities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -123,22 +100,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &QueryActDetailRequest,
     ) -> crate::runtime::Call<'a, GetActDetailResponse> {
-        fn prepare(request: &QueryActDetailRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ACT_DETAIL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_act_detail(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -177,29 +141,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &ListActivitySkuRequest,
     ) -> crate::runtime::Call<'a, ListActSkuResponse> {
-        fn prepare(request: &ListActivitySkuRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/goods");
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_ACTIVITY_SKU,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_activity_sku(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -238,29 +182,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &ListActivityMerchantRequest,
     ) -> crate::runtime::Call<'a, ListActMchResponse> {
-        fn prepare(request: &ListActivityMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/merchants");
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_ACTIVITY_MERCHANT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_activity_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -310,23 +234,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &AddActivityMerchantRequest,
     ) -> crate::runtime::Call<'a, AddActivityMerchantResponse> {
-        fn prepare(request: &AddActivityMerchantRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/merchants/add");
-            Ok(ApiRequest {
-                operation: &operations::ADD_ACTIVITY_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_activity_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -370,25 +280,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &DeleteActivityMerchantRequest,
     ) -> crate::runtime::Call<'a, DeleteActivityMerchantResponse> {
-        fn prepare(
-            request: &DeleteActivityMerchantRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/merchants/delete");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_ACTIVITY_MERCHANT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_activity_merchant(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -427,23 +321,9 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &TerminateActivityRequest,
     ) -> crate::runtime::Call<'a, TerminateActResponse> {
-        fn prepare(request: &TerminateActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/activities/");
-            target.segment("activity_id", &request.activity_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_ACTIVITY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -482,22 +362,164 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         &self,
         request: &CreateFullSendActRequest,
     ) -> crate::runtime::Call<'a, CreateFullSendActResponse> {
-        fn prepare(request: &CreateFullSendActRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/paygiftactivity/unique-threshold-activity");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_FULL_SEND_ACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_full_send_act(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PayGiftClient::list_activities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_activities(
+    request: &ListActivitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities");
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    if let Some(value) = &request.activity_name {
+        target.query("activity_name", value);
+    }
+    if let Some(value) = &request.activity_status {
+        target.query("activity_status", value.as_str());
+    }
+    if let Some(value) = &request.award_type {
+        target.query("award_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_ACTIVITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::query_act_detail`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_act_detail(
+    request: &QueryActDetailRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ACT_DETAIL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::list_activity_sku`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_activity_sku(
+    request: &ListActivitySkuRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/goods");
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_ACTIVITY_SKU,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::list_activity_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_activity_merchant(
+    request: &ListActivityMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/merchants");
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_ACTIVITY_MERCHANT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::add_activity_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_activity_merchant(
+    request: &AddActivityMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/merchants/add");
+    Ok(ApiRequest {
+        operation: &operations::ADD_ACTIVITY_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::delete_activity_merchant`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_activity_merchant(
+    request: &DeleteActivityMerchantRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/merchants/delete");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_ACTIVITY_MERCHANT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::terminate_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_activity(
+    request: &TerminateActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/activities/");
+    target.segment("activity_id", &request.activity_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_ACTIVITY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayGiftClient::create_full_send_act`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_full_send_act(
+    request: &CreateFullSendActRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/paygiftactivity/unique-threshold-activity");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_FULL_SEND_ACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

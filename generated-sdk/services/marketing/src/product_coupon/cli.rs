@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 商品券 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -60,8 +60,10 @@ fn create_delivery_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).create_delivery_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_delivery_plan(&request),
+        crate::runtime::dispatch::show::<super::CreateDeliveryPlanResponse>,
     )
 }
 /// `list_delivery_plans`: 分页查询投放计划列表
@@ -72,8 +74,10 @@ fn list_delivery_plans(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).list_delivery_plans(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_delivery_plans(&request),
+        crate::runtime::dispatch::show::<super::ListDeliveryPlansResponse>,
     )
 }
 /// `update_delivery_plan`: 更新投放计划
@@ -84,8 +88,10 @@ fn update_delivery_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_delivery_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_delivery_plan(&request),
+        crate::runtime::dispatch::show::<super::CreateDeliveryPlanResponse>,
     )
 }
 /// `terminate_delivery_plan`: 终止投放计划
@@ -96,8 +102,10 @@ fn terminate_delivery_plan(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ProductCouponClient::new(client).terminate_delivery_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_delivery_plan(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `set_delivery_plan_notify_url`: 设置投放计划回调地址
@@ -111,8 +119,10 @@ fn set_delivery_plan_notify_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).set_delivery_plan_notify_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_delivery_plan_notify_url(&request),
+        crate::runtime::dispatch::show::<super::SetDeliveryPlanNotifyUrlResponse>,
     )
 }
 /// `create_image_generation_task`: 提交图片生成任务
@@ -126,8 +136,10 @@ fn create_image_generation_task(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).create_image_generation_task(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_image_generation_task(&request),
+        crate::runtime::dispatch::show::<super::CreateImageGenerationTaskResponse>,
     )
 }
 /// `query_image_generation_task`: 查询图片生成任务执行结果
@@ -141,8 +153,10 @@ fn query_image_generation_task(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).query_image_generation_task(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_image_generation_task(&request),
+        crate::runtime::dispatch::show::<super::QueryImageGenerationTaskResponse>,
     )
 }
 /// `upload_image`: 图片上传
@@ -157,8 +171,10 @@ fn upload_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).upload_image(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_image(&request, file),
+        crate::runtime::dispatch::show::<super::UploadImageResponse>,
     )
 }
 /// `query_notify_config`: 获取商品券事件通知地址
@@ -169,8 +185,10 @@ fn query_notify_config(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).query_notify_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_notify_config(&request),
+        crate::runtime::dispatch::show::<super::QueryNotifyConfigResponse>,
     )
 }
 /// `set_notify_config`: 设置商品券事件通知地址
@@ -181,8 +199,10 @@ fn set_notify_config(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).set_notify_config(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_notify_config(&request),
+        crate::runtime::dispatch::show::<super::QueryNotifyConfigResponse>,
     )
 }
 /// `create_product_coupon`: 创建商品券
@@ -193,8 +213,10 @@ fn create_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).create_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::CreateProductCouponResponse>,
     )
 }
 /// `query_product_coupon`: 查询商品券
@@ -205,8 +227,10 @@ fn query_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).query_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryProductCouponResponse>,
     )
 }
 /// `update_product_coupon`: 修改商品券
@@ -217,8 +241,10 @@ fn update_product_coupon(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryProductCouponResponse>,
     )
 }
 /// `deactivate_product_coupon`: 失效商品券
@@ -229,8 +255,10 @@ fn deactivate_product_coupon(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).deactivate_product_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deactivate_product_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryProductCouponResponse>,
     )
 }
 /// `create_stock_bundle`: 添加商品券批次组
@@ -241,8 +269,10 @@ fn create_stock_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).create_stock_bundle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_stock_bundle(&request),
+        crate::runtime::dispatch::show::<super::CreateStockBundleResponse>,
     )
 }
 /// `update_stock_bundle`: 修改商品券批次组
@@ -253,8 +283,10 @@ fn update_stock_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_stock_bundle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_stock_bundle(&request),
+        crate::runtime::dispatch::show::<super::CreateStockBundleResponse>,
     )
 }
 /// `associate_stock_bundle_stores`: 批次组批量关联门店
@@ -268,8 +300,10 @@ fn associate_stock_bundle_stores(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).associate_stock_bundle_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_associate_stock_bundle_stores(&request),
+        crate::runtime::dispatch::show::<super::AssociateStockBundleStoresResponse>,
     )
 }
 /// `disassociate_stock_bundle_stores`: 批次组批量取消关联门店
@@ -283,9 +317,10 @@ fn disassociate_stock_bundle_stores(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client)
-            .disassociate_stock_bundle_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_disassociate_stock_bundle_stores(&request),
+        crate::runtime::dispatch::show::<super::AssociateStockBundleStoresResponse>,
     )
 }
 /// `update_stock_bundle_budget`: 修改商品券批次组发放预算
@@ -299,8 +334,10 @@ fn update_stock_bundle_budget(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_stock_bundle_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_stock_bundle_budget(&request),
+        crate::runtime::dispatch::show::<super::CreateStockBundleResponse>,
     )
 }
 /// `list_stocks`: 查询商品券批次列表
@@ -311,8 +348,10 @@ fn list_stocks(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).list_stocks(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_stocks(&request),
+        crate::runtime::dispatch::show::<super::ListStocksResponse>,
     )
 }
 /// `create_stock`: 添加商品券批次
@@ -323,8 +362,10 @@ fn create_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).create_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_stock(&request),
+        crate::runtime::dispatch::show::<super::CreateStockResponse>,
     )
 }
 /// `query_stock`: 查询商品券指定批次
@@ -335,8 +376,10 @@ fn query_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).query_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_stock(&request),
+        crate::runtime::dispatch::show::<super::ListStocksStockList>,
     )
 }
 /// `update_stock`: 修改商品券指定批次
@@ -347,8 +390,10 @@ fn update_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_stock(&request),
+        crate::runtime::dispatch::show::<super::ListStocksStockList>,
     )
 }
 /// `associate_stock_stores`: 批次关联门店
@@ -359,8 +404,10 @@ fn associate_stock_stores(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).associate_stock_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_associate_stock_stores(&request),
+        crate::runtime::dispatch::show::<super::AssociateStockBundleStoresResponse>,
     )
 }
 /// `list_stock_associated_stores`: 查询批次关联门店列表
@@ -374,8 +421,10 @@ fn list_stock_associated_stores(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).list_stock_associated_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_stock_associated_stores(&request),
+        crate::runtime::dispatch::show::<super::ListStockAssociatedStoresResponse>,
     )
 }
 /// `deactivate_stock`: 失效商品券批次
@@ -386,8 +435,10 @@ fn deactivate_stock(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).deactivate_stock(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deactivate_stock(&request),
+        crate::runtime::dispatch::show::<super::ListStocksStockList>,
     )
 }
 /// `disassociate_stock_stores`: 批次取消关联门店
@@ -398,8 +449,10 @@ fn disassociate_stock_stores(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).disassociate_stock_stores(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_disassociate_stock_stores(&request),
+        crate::runtime::dispatch::show::<super::AssociateStockBundleStoresResponse>,
     )
 }
 /// `update_stock_budget`: 修改商品券批次发放预算
@@ -410,8 +463,10 @@ fn update_stock_budget(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).update_stock_budget(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_stock_budget(&request),
+        crate::runtime::dispatch::show::<super::ListStocksStockList>,
     )
 }
 /// `upload_coupon_codes`: 预上传券Code
@@ -422,8 +477,10 @@ fn upload_coupon_codes(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).upload_coupon_codes(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_coupon_codes(&request),
+        crate::runtime::dispatch::show::<super::UploadCouponCodesResponse>,
     )
 }
 /// `send_coupon_bundle`: 向用户发放商品券批次组
@@ -434,8 +491,10 @@ fn send_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).send_coupon_bundle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_coupon_bundle(&request),
+        crate::runtime::dispatch::show::<super::SendCouponBundleResponse>,
     )
 }
 /// `deactivate_coupon_bundle`: 失效用户商品券组
@@ -446,8 +505,10 @@ fn deactivate_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).deactivate_coupon_bundle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deactivate_coupon_bundle(&request),
+        crate::runtime::dispatch::show::<super::SendCouponBundleResponse>,
     )
 }
 /// `list_user_coupons`: 指定券状态查询用户商品券列表
@@ -458,8 +519,10 @@ fn list_user_coupons(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).list_user_coupons(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_user_coupons(&request),
+        crate::runtime::dispatch::show::<super::ListUserCouponsResponse>,
     )
 }
 /// `send_coupon`: 向用户发放商品券
@@ -470,8 +533,10 @@ fn send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).send_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_coupon(&request),
+        crate::runtime::dispatch::show::<super::UserCouponList>,
     )
 }
 /// `query_user_coupon`: 查询用户商品券详情
@@ -482,8 +547,10 @@ fn query_user_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).query_user_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryUserCouponResponse>,
     )
 }
 /// `confirm_coupon`: 确认发放用户商品券
@@ -494,8 +561,10 @@ fn confirm_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).confirm_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_confirm_coupon(&request),
+        crate::runtime::dispatch::show::<super::ConfirmCouponResponse>,
     )
 }
 /// `deactivate_coupon`: 失效用户商品券
@@ -506,8 +575,10 @@ fn deactivate_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).deactivate_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_deactivate_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryUserCouponResponse>,
     )
 }
 /// `return_coupon`: 退券
@@ -518,8 +589,10 @@ fn return_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).return_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_return_coupon(&request),
+        crate::runtime::dispatch::show::<super::QueryUserCouponResponse>,
     )
 }
 /// `use_coupon`: 核销用户商品券
@@ -530,8 +603,10 @@ fn use_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).use_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_use_coupon(&request),
+        crate::runtime::dispatch::show::<super::UseCouponResponse>,
     )
 }
 /// `pre_send_coupon`: 向用户预发放商品券
@@ -542,8 +617,10 @@ fn pre_send_coupon(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).pre_send_coupon(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_send_coupon(&request),
+        crate::runtime::dispatch::show::<super::PreSendCouponResponse>,
     )
 }
 /// `pre_send_coupon_bundle`: 向用户预发放商品券批次组
@@ -554,7 +631,9 @@ fn pre_send_coupon_bundle(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProductCouponClient::new(client).pre_send_coupon_bundle(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_send_coupon_bundle(&request),
+        crate::runtime::dispatch::show::<super::PreSendCouponResponse>,
     )
 }

@@ -70,21 +70,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &CreateDeliveryPlanRequest,
     ) -> crate::runtime::Call<'a, CreateDeliveryPlanResponse> {
-        fn prepare(request: &CreateDeliveryPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/delivery-plan/delivery-plans");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DELIVERY_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_delivery_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -116,38 +104,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ListDeliveryPlansRequest,
     ) -> crate::runtime::Call<'a, ListDeliveryPlansResponse> {
-        fn prepare(request: &ListDeliveryPlansRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
-            target.segment("brand_id", &request.brand_id)?;
-            target.literal("/delivery-plans");
-            if let Some(value) = &request.page_size {
-                target.query("page_size", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.plan_state {
-                target.query("plan_state", value.as_str());
-            }
-            if let Some(value) = &request.audit_state {
-                target.query("audit_state", value.as_str());
-            }
-            if let Some(value) = &request.plan_id {
-                target.query("plan_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_DELIVERY_PLANS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_delivery_plans(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -179,22 +138,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateDeliveryPlanRequest,
     ) -> crate::runtime::Call<'a, CreateDeliveryPlanResponse> {
-        fn prepare(request: &UpdateDeliveryPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
-            target.segment("plan_id", &request.plan_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_DELIVERY_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_delivery_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -226,23 +172,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &TerminateDeliveryPlanRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &TerminateDeliveryPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
-            target.segment("plan_id", &request.plan_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_DELIVERY_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_delivery_plan(request),
             crate::runtime::decode_empty,
         )
     }
@@ -274,25 +206,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &SetDeliveryPlanNotifyUrlRequest,
     ) -> crate::runtime::Call<'a, SetDeliveryPlanNotifyUrlResponse> {
-        fn prepare(
-            request: &SetDeliveryPlanNotifyUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/delivery-plan/");
-            target.segment("sp_mchid", &request.sp_mchid)?;
-            target.literal("/notify-url");
-            Ok(ApiRequest {
-                operation: &operations::SET_DELIVERY_PLAN_NOTIFY_URL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_delivery_plan_notify_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -326,24 +242,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &CreateImageGenerationTaskRequest,
     ) -> crate::runtime::Call<'a, CreateImageGenerationTaskResponse> {
-        fn prepare(
-            request: &CreateImageGenerationTaskRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/marketing/partner/product-coupon/image-generation-tasks");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_IMAGE_GENERATION_TASK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_image_generation_task(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -377,28 +278,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &QueryImageGenerationTaskRequest,
     ) -> crate::runtime::Call<'a, QueryImageGenerationTaskResponse> {
-        fn prepare(
-            request: &QueryImageGenerationTaskRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal("/v3/marketing/partner/product-coupon/image-generation-tasks/");
-            target.segment("task_id", &request.task_id)?;
-            target.query("brand_id", &request.brand_id);
-            target
-                .query("image_generation_type", request.image_generation_type.as_str());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_IMAGE_GENERATION_TASK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_image_generation_task(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -435,29 +317,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         request: &UploadImageRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadImageResponse> {
-        fn prepare(
-            request: &UploadImageRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/media/upload-image");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_IMAGE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_IMAGE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_image(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -491,21 +353,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &QueryNotifyConfigRequest,
     ) -> crate::runtime::Call<'a, QueryNotifyConfigResponse> {
-        fn prepare(request: &QueryNotifyConfigRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/notify-configs");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_NOTIFY_CONFIG,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_notify_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -538,21 +388,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &SetNotifyConfigRequest,
     ) -> crate::runtime::Call<'a, QueryNotifyConfigResponse> {
-        fn prepare(request: &SetNotifyConfigRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/notify-configs");
-            Ok(ApiRequest {
-                operation: &operations::SET_NOTIFY_CONFIG,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_notify_config(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -587,21 +425,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &CreateProductCouponRequest,
     ) -> crate::runtime::Call<'a, CreateProductCouponResponse> {
-        fn prepare(request: &CreateProductCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -635,23 +461,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &QueryProductCouponRequest,
     ) -> crate::runtime::Call<'a, QueryProductCouponResponse> {
-        fn prepare(request: &QueryProductCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -686,22 +498,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateProductCouponRequest,
     ) -> crate::runtime::Call<'a, QueryProductCouponResponse> {
-        fn prepare(request: &UpdateProductCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -735,25 +534,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DeactivateProductCouponRequest,
     ) -> crate::runtime::Call<'a, QueryProductCouponResponse> {
-        fn prepare(
-            request: &DeactivateProductCouponRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/deactivate");
-            Ok(ApiRequest {
-                operation: &operations::DEACTIVATE_PRODUCT_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deactivate_product_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -789,23 +572,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &CreateStockBundleRequest,
     ) -> crate::runtime::Call<'a, CreateStockBundleResponse> {
-        fn prepare(request: &CreateStockBundleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stock-bundles");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_STOCK_BUNDLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_stock_bundle(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -841,24 +610,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateStockBundleRequest,
     ) -> crate::runtime::Call<'a, CreateStockBundleResponse> {
-        fn prepare(request: &UpdateStockBundleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stock-bundles/");
-            target.segment("stock_bundle_id", &request.stock_bundle_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_STOCK_BUNDLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_stock_bundle(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -895,27 +649,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &AssociateStockBundleStoresRequest,
     ) -> crate::runtime::Call<'a, AssociateStockBundleStoresResponse> {
-        fn prepare(
-            request: &AssociateStockBundleStoresRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stock-bundles/");
-            target.segment("stock_bundle_id", &request.stock_bundle_id)?;
-            target.literal("/associate-stores");
-            Ok(ApiRequest {
-                operation: &operations::ASSOCIATE_STOCK_BUNDLE_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_associate_stock_bundle_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -952,27 +688,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DisassociateStockBundleStoresRequest,
     ) -> crate::runtime::Call<'a, AssociateStockBundleStoresResponse> {
-        fn prepare(
-            request: &DisassociateStockBundleStoresRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stock-bundles/");
-            target.segment("stock_bundle_id", &request.stock_bundle_id)?;
-            target.literal("/disassociate-stores");
-            Ok(ApiRequest {
-                operation: &operations::DISASSOCIATE_STOCK_BUNDLE_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_disassociate_stock_bundle_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1009,27 +727,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateStockBundleBudgetRequest,
     ) -> crate::runtime::Call<'a, CreateStockBundleResponse> {
-        fn prepare(
-            request: &UpdateStockBundleBudgetRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stock-bundles/");
-            target.segment("stock_bundle_id", &request.stock_bundle_id)?;
-            target.literal("/update-budget");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_STOCK_BUNDLE_BUDGET,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_stock_bundle_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1063,33 +763,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ListStocksRequest,
     ) -> crate::runtime::Call<'a, ListStocksResponse> {
-        fn prepare(request: &ListStocksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks");
-            if let Some(value) = &request.state {
-                target.query("state", value.as_str());
-            }
-            if let Some(value) = &request.page_size {
-                target.query("page_size", &value.to_string());
-            }
-            if let Some(value) = &request.page_token {
-                target.query("page_token", value);
-            }
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::LIST_STOCKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_stocks(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1125,23 +801,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &CreateStockRequest,
     ) -> crate::runtime::Call<'a, CreateStockResponse> {
-        fn prepare(request: &CreateStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1176,25 +838,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &QueryStockRequest,
     ) -> crate::runtime::Call<'a, ListStocksStockList> {
-        fn prepare(request: &QueryStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STOCK,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1230,24 +876,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateStockRequest,
     ) -> crate::runtime::Call<'a, ListStocksStockList> {
-        fn prepare(request: &UpdateStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1284,25 +915,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &AssociateStockStoresRequest,
     ) -> crate::runtime::Call<'a, AssociateStockBundleStoresResponse> {
-        fn prepare(request: &AssociateStockStoresRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/associate-stores");
-            Ok(ApiRequest {
-                operation: &operations::ASSOCIATE_STOCK_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_associate_stock_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1339,34 +954,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ListStockAssociatedStoresRequest,
     ) -> crate::runtime::Call<'a, ListStockAssociatedStoresResponse> {
-        fn prepare(
-            request: &ListStockAssociatedStoresRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/associated-stores");
-            if let Some(value) = &request.page_size {
-                target.query("page_size", &value.to_string());
-            }
-            if let Some(value) = &request.page_token {
-                target.query("page_token", value);
-            }
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::LIST_STOCK_ASSOCIATED_STORES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_stock_associated_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1401,25 +991,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DeactivateStockRequest,
     ) -> crate::runtime::Call<'a, ListStocksStockList> {
-        fn prepare(request: &DeactivateStockRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/deactivate");
-            Ok(ApiRequest {
-                operation: &operations::DEACTIVATE_STOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deactivate_stock(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1456,27 +1030,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DisassociateStockStoresRequest,
     ) -> crate::runtime::Call<'a, AssociateStockBundleStoresResponse> {
-        fn prepare(
-            request: &DisassociateStockStoresRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/disassociate-stores");
-            Ok(ApiRequest {
-                operation: &operations::DISASSOCIATE_STOCK_STORES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_disassociate_stock_stores(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1513,25 +1069,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UpdateStockBudgetRequest,
     ) -> crate::runtime::Call<'a, ListStocksStockList> {
-        fn prepare(request: &UpdateStockBudgetRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/update-budget");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_STOCK_BUDGET,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_stock_budget(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1568,25 +1108,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UploadCouponCodesRequest,
     ) -> crate::runtime::Call<'a, UploadCouponCodesResponse> {
-        fn prepare(request: &UploadCouponCodesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
-            target.segment("product_coupon_id", &request.product_coupon_id)?;
-            target.literal("/stocks/");
-            target.segment("stock_id", &request.stock_id)?;
-            target.literal("/upload-coupon-codes");
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_COUPON_CODES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_upload_coupon_codes(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1627,23 +1151,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &SendCouponBundleRequest,
     ) -> crate::runtime::Call<'a, SendCouponBundleResponse> {
-        fn prepare(request: &SendCouponBundleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupon-bundles");
-            Ok(ApiRequest {
-                operation: &operations::SEND_COUPON_BUNDLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_coupon_bundle(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1680,27 +1190,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DeactivateCouponBundleRequest,
     ) -> crate::runtime::Call<'a, SendCouponBundleResponse> {
-        fn prepare(
-            request: &DeactivateCouponBundleRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupon-bundles/");
-            target.segment("user_coupon_bundle_id", &request.user_coupon_bundle_id)?;
-            target.literal("/deactivate");
-            Ok(ApiRequest {
-                operation: &operations::DEACTIVATE_COUPON_BUNDLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deactivate_coupon_bundle(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1736,40 +1228,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ListUserCouponsRequest,
     ) -> crate::runtime::Call<'a, ListUserCouponsResponse> {
-        fn prepare(request: &ListUserCouponsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            if let Some(value) = &request.product_coupon_id {
-                target.query("product_coupon_id", value);
-            }
-            if let Some(value) = &request.stock_id {
-                target.query("stock_id", value);
-            }
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.coupon_state {
-                target.query("coupon_state", value.as_str());
-            }
-            if let Some(value) = &request.page_size {
-                target.query("page_size", &value.to_string());
-            }
-            if let Some(value) = &request.page_token {
-                target.query("page_token", value);
-            }
-            target.query("brand_id", &request.brand_id);
-            Ok(ApiRequest {
-                operation: &operations::LIST_USER_COUPONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_user_coupons(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1810,23 +1271,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &SendCouponRequest,
     ) -> crate::runtime::Call<'a, UserCouponList> {
-        fn prepare(request: &SendCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons");
-            Ok(ApiRequest {
-                operation: &operations::SEND_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1863,28 +1310,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &QueryUserCouponRequest,
     ) -> crate::runtime::Call<'a, QueryUserCouponResponse> {
-        fn prepare(request: &QueryUserCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.query("brand_id", &request.brand_id);
-            target.query("product_coupon_id", &request.product_coupon_id);
-            target.query("stock_id", &request.stock_id);
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_COUPON,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1921,25 +1349,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ConfirmCouponRequest,
     ) -> crate::runtime::Call<'a, ConfirmCouponResponse> {
-        fn prepare(request: &ConfirmCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.literal("/confirm");
-            Ok(ApiRequest {
-                operation: &operations::CONFIRM_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_confirm_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1976,25 +1388,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &DeactivateCouponRequest,
     ) -> crate::runtime::Call<'a, QueryUserCouponResponse> {
-        fn prepare(request: &DeactivateCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.literal("/deactivate");
-            Ok(ApiRequest {
-                operation: &operations::DEACTIVATE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_deactivate_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2031,25 +1427,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &ReturnCouponRequest,
     ) -> crate::runtime::Call<'a, QueryUserCouponResponse> {
-        fn prepare(request: &ReturnCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.literal("/return");
-            Ok(ApiRequest {
-                operation: &operations::RETURN_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_return_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2087,25 +1467,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &UseCouponRequest,
     ) -> crate::runtime::Call<'a, UseCouponResponse> {
-        fn prepare(request: &UseCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/coupons/");
-            target.segment("coupon_code", &request.coupon_code)?;
-            target.literal("/use");
-            Ok(ApiRequest {
-                operation: &operations::USE_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_use_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2146,23 +1510,9 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &PreSendCouponRequest,
     ) -> crate::runtime::Call<'a, PreSendCouponResponse> {
-        fn prepare(request: &PreSendCouponRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/pre-send-coupon");
-            Ok(ApiRequest {
-                operation: &operations::PRE_SEND_COUPON,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_send_coupon(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -2203,24 +1553,769 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         &self,
         request: &PreSendCouponBundleRequest,
     ) -> crate::runtime::Call<'a, PreSendCouponResponse> {
-        fn prepare(request: &PreSendCouponBundleRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/marketing/partner/product-coupon/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/pre-send-coupon-bundle");
-            Ok(ApiRequest {
-                operation: &operations::PRE_SEND_COUPON_BUNDLE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_send_coupon_bundle(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`ProductCouponClient::create_delivery_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_delivery_plan(
+    request: &CreateDeliveryPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/delivery-plan/delivery-plans");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DELIVERY_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::list_delivery_plans`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_delivery_plans(
+    request: &ListDeliveryPlansRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
+    target.segment("brand_id", &request.brand_id)?;
+    target.literal("/delivery-plans");
+    if let Some(value) = &request.page_size {
+        target.query("page_size", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.plan_state {
+        target.query("plan_state", value.as_str());
+    }
+    if let Some(value) = &request.audit_state {
+        target.query("audit_state", value.as_str());
+    }
+    if let Some(value) = &request.plan_id {
+        target.query("plan_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_DELIVERY_PLANS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_delivery_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_delivery_plan(
+    request: &UpdateDeliveryPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
+    target.segment("plan_id", &request.plan_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_DELIVERY_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::terminate_delivery_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_delivery_plan(
+    request: &TerminateDeliveryPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/delivery-plan/delivery-plans/");
+    target.segment("plan_id", &request.plan_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_DELIVERY_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::set_delivery_plan_notify_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_delivery_plan_notify_url(
+    request: &SetDeliveryPlanNotifyUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/delivery-plan/");
+    target.segment("sp_mchid", &request.sp_mchid)?;
+    target.literal("/notify-url");
+    Ok(ApiRequest {
+        operation: &operations::SET_DELIVERY_PLAN_NOTIFY_URL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::create_image_generation_task`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_image_generation_task(
+    request: &CreateImageGenerationTaskRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/image-generation-tasks");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_IMAGE_GENERATION_TASK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::query_image_generation_task`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_image_generation_task(
+    request: &QueryImageGenerationTaskRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/image-generation-tasks/");
+    target.segment("task_id", &request.task_id)?;
+    target.query("brand_id", &request.brand_id);
+    target.query("image_generation_type", request.image_generation_type.as_str());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_IMAGE_GENERATION_TASK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::upload_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_image(
+    request: &UploadImageRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/media/upload-image");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_IMAGE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_IMAGE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::query_notify_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_notify_config(
+    request: &QueryNotifyConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/notify-configs");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_NOTIFY_CONFIG,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::set_notify_config`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_notify_config(
+    request: &SetNotifyConfigRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/notify-configs");
+    Ok(ApiRequest {
+        operation: &operations::SET_NOTIFY_CONFIG,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::create_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_product_coupon(
+    request: &CreateProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::query_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_product_coupon(
+    request: &QueryProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_product_coupon(
+    request: &UpdateProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::deactivate_product_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deactivate_product_coupon(
+    request: &DeactivateProductCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/deactivate");
+    Ok(ApiRequest {
+        operation: &operations::DEACTIVATE_PRODUCT_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::create_stock_bundle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_stock_bundle(
+    request: &CreateStockBundleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stock-bundles");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_STOCK_BUNDLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_stock_bundle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_stock_bundle(
+    request: &UpdateStockBundleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stock-bundles/");
+    target.segment("stock_bundle_id", &request.stock_bundle_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_STOCK_BUNDLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::associate_stock_bundle_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_associate_stock_bundle_stores(
+    request: &AssociateStockBundleStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stock-bundles/");
+    target.segment("stock_bundle_id", &request.stock_bundle_id)?;
+    target.literal("/associate-stores");
+    Ok(ApiRequest {
+        operation: &operations::ASSOCIATE_STOCK_BUNDLE_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::disassociate_stock_bundle_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_disassociate_stock_bundle_stores(
+    request: &DisassociateStockBundleStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stock-bundles/");
+    target.segment("stock_bundle_id", &request.stock_bundle_id)?;
+    target.literal("/disassociate-stores");
+    Ok(ApiRequest {
+        operation: &operations::DISASSOCIATE_STOCK_BUNDLE_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_stock_bundle_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_stock_bundle_budget(
+    request: &UpdateStockBundleBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stock-bundles/");
+    target.segment("stock_bundle_id", &request.stock_bundle_id)?;
+    target.literal("/update-budget");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_STOCK_BUNDLE_BUDGET,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::list_stocks`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_stocks(
+    request: &ListStocksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks");
+    if let Some(value) = &request.state {
+        target.query("state", value.as_str());
+    }
+    if let Some(value) = &request.page_size {
+        target.query("page_size", &value.to_string());
+    }
+    if let Some(value) = &request.page_token {
+        target.query("page_token", value);
+    }
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::LIST_STOCKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::create_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_stock(
+    request: &CreateStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::query_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_stock(
+    request: &QueryStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STOCK,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_stock(
+    request: &UpdateStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::associate_stock_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_associate_stock_stores(
+    request: &AssociateStockStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/associate-stores");
+    Ok(ApiRequest {
+        operation: &operations::ASSOCIATE_STOCK_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::list_stock_associated_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_stock_associated_stores(
+    request: &ListStockAssociatedStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/associated-stores");
+    if let Some(value) = &request.page_size {
+        target.query("page_size", &value.to_string());
+    }
+    if let Some(value) = &request.page_token {
+        target.query("page_token", value);
+    }
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::LIST_STOCK_ASSOCIATED_STORES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::deactivate_stock`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deactivate_stock(
+    request: &DeactivateStockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/deactivate");
+    Ok(ApiRequest {
+        operation: &operations::DEACTIVATE_STOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::disassociate_stock_stores`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_disassociate_stock_stores(
+    request: &DisassociateStockStoresRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/disassociate-stores");
+    Ok(ApiRequest {
+        operation: &operations::DISASSOCIATE_STOCK_STORES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::update_stock_budget`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_stock_budget(
+    request: &UpdateStockBudgetRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/update-budget");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_STOCK_BUDGET,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::upload_coupon_codes`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_coupon_codes(
+    request: &UploadCouponCodesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/product-coupons/");
+    target.segment("product_coupon_id", &request.product_coupon_id)?;
+    target.literal("/stocks/");
+    target.segment("stock_id", &request.stock_id)?;
+    target.literal("/upload-coupon-codes");
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_COUPON_CODES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::send_coupon_bundle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_coupon_bundle(
+    request: &SendCouponBundleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupon-bundles");
+    Ok(ApiRequest {
+        operation: &operations::SEND_COUPON_BUNDLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::deactivate_coupon_bundle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deactivate_coupon_bundle(
+    request: &DeactivateCouponBundleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupon-bundles/");
+    target.segment("user_coupon_bundle_id", &request.user_coupon_bundle_id)?;
+    target.literal("/deactivate");
+    Ok(ApiRequest {
+        operation: &operations::DEACTIVATE_COUPON_BUNDLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::list_user_coupons`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_user_coupons(
+    request: &ListUserCouponsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    if let Some(value) = &request.product_coupon_id {
+        target.query("product_coupon_id", value);
+    }
+    if let Some(value) = &request.stock_id {
+        target.query("stock_id", value);
+    }
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.coupon_state {
+        target.query("coupon_state", value.as_str());
+    }
+    if let Some(value) = &request.page_size {
+        target.query("page_size", &value.to_string());
+    }
+    if let Some(value) = &request.page_token {
+        target.query("page_token", value);
+    }
+    target.query("brand_id", &request.brand_id);
+    Ok(ApiRequest {
+        operation: &operations::LIST_USER_COUPONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::send_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_coupon(
+    request: &SendCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons");
+    Ok(ApiRequest {
+        operation: &operations::SEND_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::query_user_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_coupon(
+    request: &QueryUserCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.query("brand_id", &request.brand_id);
+    target.query("product_coupon_id", &request.product_coupon_id);
+    target.query("stock_id", &request.stock_id);
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_COUPON,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::confirm_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_confirm_coupon(
+    request: &ConfirmCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.literal("/confirm");
+    Ok(ApiRequest {
+        operation: &operations::CONFIRM_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::deactivate_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_deactivate_coupon(
+    request: &DeactivateCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.literal("/deactivate");
+    Ok(ApiRequest {
+        operation: &operations::DEACTIVATE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::return_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_return_coupon(
+    request: &ReturnCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.literal("/return");
+    Ok(ApiRequest {
+        operation: &operations::RETURN_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::use_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_use_coupon(
+    request: &UseCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/coupons/");
+    target.segment("coupon_code", &request.coupon_code)?;
+    target.literal("/use");
+    Ok(ApiRequest {
+        operation: &operations::USE_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::pre_send_coupon`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_send_coupon(
+    request: &PreSendCouponRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/pre-send-coupon");
+    Ok(ApiRequest {
+        operation: &operations::PRE_SEND_COUPON,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProductCouponClient::pre_send_coupon_bundle`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_send_coupon_bundle(
+    request: &PreSendCouponBundleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/marketing/partner/product-coupon/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/pre-send-coupon-bundle");
+    Ok(ApiRequest {
+        operation: &operations::PRE_SEND_COUPON_BUNDLE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 特约商户进件与资料变更 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -49,8 +49,10 @@ fn query_settlement_modification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_settlement_modification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_settlement_modification(&request),
+        crate::runtime::dispatch::show::<super::QuerySettlementModificationResponse>,
     )
 }
 /// `modify_settlement`: 修改结算帐号API
@@ -61,8 +63,10 @@ fn modify_settlement(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).modify_settlement(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_settlement(&request),
+        crate::runtime::dispatch::show::<super::ModifySettlementResponse>,
     )
 }
 /// `query_settlement`: 查询结算账户API
@@ -73,8 +77,10 @@ fn query_settlement(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_settlement(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_settlement(&request),
+        crate::runtime::dispatch::show::<super::QuerySettlementResponse>,
     )
 }
 /// `submit_applyment`: 提交申请单API
@@ -85,8 +91,10 @@ fn submit_applyment(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).submit_applyment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_applyment(&request),
+        crate::runtime::dispatch::show::<super::SubmitApplymentResponse>,
     )
 }
 /// `query_applyment_by_id`: 通过申请单号查询申请状态
@@ -97,8 +105,10 @@ fn query_applyment_by_id(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_applyment_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_applyment_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryApplymentByIdResponse>,
     )
 }
 /// `query_applyment_by_business_code`: 通过业务申请编号查询申请状态
@@ -112,8 +122,10 @@ fn query_applyment_by_business_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_applyment_by_business_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_applyment_by_business_code(&request),
+        crate::runtime::dispatch::show::<super::QueryApplymentByIdResponse>,
     )
 }
 /// `submit_contact_alteration`: 提交超管变更申请单
@@ -124,8 +136,10 @@ fn submit_contact_alteration(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).submit_contact_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_contact_alteration(&request),
+        crate::runtime::dispatch::show::<super::SubmitContactAlterationResponse>,
     )
 }
 /// `query_contact_alteration_by_out_request_no`: 查询超管变更申请单状态-使用业务单号和商户号
@@ -139,9 +153,12 @@ fn query_contact_alteration_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client)
-            .query_contact_alteration_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contact_alteration_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryContactAlterationByOutRequestNoResponse,
+        >,
     )
 }
 /// `query_contact_alteration_by_id`: 查询超管变更申请单状态-使用申请单号
@@ -155,8 +172,12 @@ fn query_contact_alteration_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_contact_alteration_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contact_alteration_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryContactAlterationByOutRequestNoResponse,
+        >,
     )
 }
 /// `revoke_contact_alteration`: 撤销超管变更申请单
@@ -167,8 +188,10 @@ fn revoke_contact_alteration(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).revoke_contact_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_contact_alteration(&request),
+        crate::runtime::dispatch::show::<super::RevokeContactAlterationResponse>,
     )
 }
 /// `submit_subject_alteration`: 提交资料变更申请单
@@ -179,8 +202,10 @@ fn submit_subject_alteration(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).submit_subject_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_subject_alteration(&request),
+        crate::runtime::dispatch::show::<super::SubmitContactAlterationResponse>,
     )
 }
 /// `query_subject_alteration_by_out_request_no`: 查询申请单状态-使用业务单号
@@ -194,9 +219,12 @@ fn query_subject_alteration_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client)
-            .query_subject_alteration_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_subject_alteration_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<
+            super::QuerySubjectAlterationByOutRequestNoResponse,
+        >,
     )
 }
 /// `query_subject_alteration_by_id`: 查询资料变更申请单状态-使用申请单号
@@ -210,8 +238,12 @@ fn query_subject_alteration_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_subject_alteration_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_subject_alteration_by_id(&request),
+        crate::runtime::dispatch::show::<
+            super::QuerySubjectAlterationByOutRequestNoResponse,
+        >,
     )
 }
 /// `revoke_subject_alteration`: 撤销资料变更申请单
@@ -222,8 +254,10 @@ fn revoke_subject_alteration(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).revoke_subject_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_subject_alteration(&request),
+        crate::runtime::dispatch::show::<super::RevokeSubjectAlterationResponse>,
     )
 }
 /// `submit_name_alteration`: 提交商户简称变更申请单
@@ -234,8 +268,10 @@ fn submit_name_alteration(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).submit_name_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_name_alteration(&request),
+        crate::runtime::dispatch::show::<super::SubmitContactAlterationResponse>,
     )
 }
 /// `query_name_alteration_by_out_request_no`: 查询商户简称申请单状态-使用业务单号和商户号
@@ -249,9 +285,12 @@ fn query_name_alteration_by_out_request_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client)
-            .query_name_alteration_by_out_request_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_name_alteration_by_out_request_no(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryNameAlterationByOutRequestNoResponse,
+        >,
     )
 }
 /// `query_name_alteration_by_id`: 查询商户简称变更申请单状态-使用申请单号
@@ -265,8 +304,10 @@ fn query_name_alteration_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_name_alteration_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_name_alteration_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryNameAlterationByIdResponse>,
     )
 }
 /// `revoke_name_alteration`: 撤销商户简称变更申请单
@@ -277,8 +318,10 @@ fn revoke_name_alteration(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).revoke_name_alteration(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_name_alteration(&request),
+        crate::runtime::dispatch::show::<super::RevokeNameAlterationResponse>,
     )
 }
 /// `apply_settle_rule_modification`: 申请修改特约商户结算规则API
@@ -292,8 +335,10 @@ fn apply_settle_rule_modification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).apply_settle_rule_modification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_settle_rule_modification(&request),
+        crate::runtime::dispatch::show::<super::ApplySettleRuleModificationResponse>,
     )
 }
 /// `query_settle_rule_modification`: 根据申请单ID查询结果API
@@ -307,7 +352,9 @@ fn query_settle_rule_modification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ApplymentClient::new(client).query_settle_rule_modification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_settle_rule_modification(&request),
+        crate::runtime::dispatch::show::<super::ApplySettleRuleModificationResponse>,
     )
 }

@@ -65,29 +65,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QuerySettlementModificationRequest,
     ) -> crate::runtime::Call<'a, QuerySettlementModificationResponse> {
-        fn prepare(
-            request: &QuerySettlementModificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4sub/sub_merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/application/");
-            target.segment("application_no", &request.application_no)?;
-            if let Some(value) = &request.account_number_rule {
-                target.query("account_number_rule", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SETTLEMENT_MODIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_settlement_modification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -122,23 +102,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &ModifySettlementRequest,
     ) -> crate::runtime::Call<'a, ModifySettlementResponse> {
-        fn prepare(request: &ModifySettlementRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4sub/sub_merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/modify-settlement");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_SETTLEMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_settlement(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -170,23 +136,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QuerySettlementRequest,
     ) -> crate::runtime::Call<'a, QuerySettlementResponse> {
-        fn prepare(request: &QuerySettlementRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4sub/sub_merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/settlement");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SETTLEMENT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_settlement(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -225,21 +177,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &SubmitApplymentRequest,
     ) -> crate::runtime::Call<'a, SubmitApplymentResponse> {
-        fn prepare(request: &SubmitApplymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/applyment4sub/applyment/");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_APPLYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_applyment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -274,22 +214,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryApplymentByIdRequest,
     ) -> crate::runtime::Call<'a, QueryApplymentByIdResponse> {
-        fn prepare(request: &QueryApplymentByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/applyment4sub/applyment/applyment_id/");
-            target.segment("applyment_id", &request.applyment_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_APPLYMENT_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_applyment_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -324,24 +251,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryApplymentByBusinessCodeRequest,
     ) -> crate::runtime::Call<'a, QueryApplymentByIdResponse> {
-        fn prepare(
-            request: &QueryApplymentByBusinessCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/applyment4sub/applyment/business_code/");
-            target.segment("business_code", &request.business_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_APPLYMENT_BY_BUSINESS_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_applyment_by_business_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -372,23 +284,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &SubmitContactAlterationRequest,
     ) -> crate::runtime::Call<'a, SubmitContactAlterationResponse> {
-        fn prepare(
-            request: &SubmitContactAlterationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchcontactalterapplyment");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_CONTACT_ALTERATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_contact_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -419,26 +317,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryContactAlterationByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryContactAlterationByOutRequestNoResponse> {
-        fn prepare(
-            request: &QueryContactAlterationByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchcontactalterapplyment/merchant/");
-            target.segment("merchant_code", &request.merchant_code)?;
-            target.literal("/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTACT_ALTERATION_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contact_alteration_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -469,24 +350,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryContactAlterationByIdRequest,
     ) -> crate::runtime::Call<'a, QueryContactAlterationByOutRequestNoResponse> {
-        fn prepare(
-            request: &QueryContactAlterationByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchcontactalterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTACT_ALTERATION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contact_alteration_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -517,25 +383,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &RevokeContactAlterationRequest,
     ) -> crate::runtime::Call<'a, RevokeContactAlterationResponse> {
-        fn prepare(
-            request: &RevokeContactAlterationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchcontactalterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_CONTACT_ALTERATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_contact_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -566,23 +416,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &SubmitSubjectAlterationRequest,
     ) -> crate::runtime::Call<'a, SubmitContactAlterationResponse> {
-        fn prepare(
-            request: &SubmitSubjectAlterationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchsubjectalterapplyment");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_SUBJECT_ALTERATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_subject_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -613,26 +449,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QuerySubjectAlterationByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QuerySubjectAlterationByOutRequestNoResponse> {
-        fn prepare(
-            request: &QuerySubjectAlterationByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchsubjectalterapplyment/merchant/");
-            target.segment("merchant_code", &request.merchant_code)?;
-            target.literal("/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUBJECT_ALTERATION_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_subject_alteration_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -663,24 +482,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QuerySubjectAlterationByIdRequest,
     ) -> crate::runtime::Call<'a, QuerySubjectAlterationByOutRequestNoResponse> {
-        fn prepare(
-            request: &QuerySubjectAlterationByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchsubjectalterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUBJECT_ALTERATION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_subject_alteration_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -711,25 +515,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &RevokeSubjectAlterationRequest,
     ) -> crate::runtime::Call<'a, RevokeSubjectAlterationResponse> {
-        fn prepare(
-            request: &RevokeSubjectAlterationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/mchsubjectalterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_SUBJECT_ALTERATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_subject_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -760,21 +548,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &SubmitNameAlterationRequest,
     ) -> crate::runtime::Call<'a, SubmitContactAlterationResponse> {
-        fn prepare(request: &SubmitNameAlterationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/merchantnamealterapplyment");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_NAME_ALTERATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_name_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -805,26 +581,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryNameAlterationByOutRequestNoRequest,
     ) -> crate::runtime::Call<'a, QueryNameAlterationByOutRequestNoResponse> {
-        fn prepare(
-            request: &QueryNameAlterationByOutRequestNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/merchantnamealterapplyment/merchant/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/out-request-no/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_NAME_ALTERATION_BY_OUT_REQUEST_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_name_alteration_by_out_request_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -855,24 +614,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QueryNameAlterationByIdRequest,
     ) -> crate::runtime::Call<'a, QueryNameAlterationByIdResponse> {
-        fn prepare(
-            request: &QueryNameAlterationByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/merchantnamealterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_NAME_ALTERATION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_name_alteration_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -903,23 +647,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &RevokeNameAlterationRequest,
     ) -> crate::runtime::Call<'a, RevokeNameAlterationResponse> {
-        fn prepare(request: &RevokeNameAlterationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mchalterapply/merchantnamealterapplyment/");
-            target.segment("apply_id", &request.apply_id)?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_NAME_ALTERATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_name_alteration(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -950,23 +680,9 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &ApplySettleRuleModificationRequest,
     ) -> crate::runtime::Call<'a, ApplySettleRuleModificationResponse> {
-        fn prepare(
-            request: &ApplySettleRuleModificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-settlement/merchant-settle-rule-applications");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SETTLE_RULE_MODIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_settle_rule_modification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -997,25 +713,341 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         &self,
         request: &QuerySettleRuleModificationRequest,
     ) -> crate::runtime::Call<'a, ApplySettleRuleModificationResponse> {
-        fn prepare(
-            request: &QuerySettleRuleModificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-settlement/merchant-settle-rule-applications/");
-            target.segment("application_id", &request.application_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SETTLE_RULE_MODIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_settle_rule_modification(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`ApplymentClient::query_settlement_modification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_settlement_modification(
+    request: &QuerySettlementModificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4sub/sub_merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/application/");
+    target.segment("application_no", &request.application_no)?;
+    if let Some(value) = &request.account_number_rule {
+        target.query("account_number_rule", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SETTLEMENT_MODIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::modify_settlement`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_settlement(
+    request: &ModifySettlementRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4sub/sub_merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/modify-settlement");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_SETTLEMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_settlement`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_settlement(
+    request: &QuerySettlementRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4sub/sub_merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/settlement");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SETTLEMENT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::submit_applyment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_applyment(
+    request: &SubmitApplymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/applyment4sub/applyment/");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_APPLYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_applyment_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_applyment_by_id(
+    request: &QueryApplymentByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/applyment4sub/applyment/applyment_id/");
+    target.segment("applyment_id", &request.applyment_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_APPLYMENT_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_applyment_by_business_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_applyment_by_business_code(
+    request: &QueryApplymentByBusinessCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/applyment4sub/applyment/business_code/");
+    target.segment("business_code", &request.business_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_APPLYMENT_BY_BUSINESS_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::submit_contact_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_contact_alteration(
+    request: &SubmitContactAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchcontactalterapplyment");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_CONTACT_ALTERATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_contact_alteration_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contact_alteration_by_out_request_no(
+    request: &QueryContactAlterationByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchcontactalterapplyment/merchant/");
+    target.segment("merchant_code", &request.merchant_code)?;
+    target.literal("/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTACT_ALTERATION_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_contact_alteration_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contact_alteration_by_id(
+    request: &QueryContactAlterationByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchcontactalterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTACT_ALTERATION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::revoke_contact_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_contact_alteration(
+    request: &RevokeContactAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchcontactalterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_CONTACT_ALTERATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::submit_subject_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_subject_alteration(
+    request: &SubmitSubjectAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchsubjectalterapplyment");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_SUBJECT_ALTERATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_subject_alteration_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_subject_alteration_by_out_request_no(
+    request: &QuerySubjectAlterationByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchsubjectalterapplyment/merchant/");
+    target.segment("merchant_code", &request.merchant_code)?;
+    target.literal("/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUBJECT_ALTERATION_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_subject_alteration_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_subject_alteration_by_id(
+    request: &QuerySubjectAlterationByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchsubjectalterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUBJECT_ALTERATION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::revoke_subject_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_subject_alteration(
+    request: &RevokeSubjectAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/mchsubjectalterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_SUBJECT_ALTERATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::submit_name_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_name_alteration(
+    request: &SubmitNameAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/merchantnamealterapplyment");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_NAME_ALTERATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_name_alteration_by_out_request_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_name_alteration_by_out_request_no(
+    request: &QueryNameAlterationByOutRequestNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/merchantnamealterapplyment/merchant/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/out-request-no/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_NAME_ALTERATION_BY_OUT_REQUEST_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_name_alteration_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_name_alteration_by_id(
+    request: &QueryNameAlterationByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/merchantnamealterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_NAME_ALTERATION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::revoke_name_alteration`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_name_alteration(
+    request: &RevokeNameAlterationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mchalterapply/merchantnamealterapplyment/");
+    target.segment("apply_id", &request.apply_id)?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_NAME_ALTERATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::apply_settle_rule_modification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_settle_rule_modification(
+    request: &ApplySettleRuleModificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-settlement/merchant-settle-rule-applications");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SETTLE_RULE_MODIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ApplymentClient::query_settle_rule_modification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_settle_rule_modification(
+    request: &QuerySettleRuleModificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-settlement/merchant-settle-rule-applications/");
+    target.segment("application_id", &request.application_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SETTLE_RULE_MODIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

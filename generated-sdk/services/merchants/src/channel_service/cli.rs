@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 渠道服务(微众银行) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn query_channel_balance(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_channel_balance(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_channel_balance(&request),
+        crate::runtime::dispatch::show::<super::QueryChannelBalanceResponse>,
     )
 }
 /// `query_merchant_archives`: 查询商户资料
@@ -43,8 +45,10 @@ fn query_merchant_archives(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_merchant_archives(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_merchant_archives(&request),
+        crate::runtime::dispatch::show::<super::QueryMerchantArchivesResponse>,
     )
 }
 /// `query_merchant_media`: 查询商户影像件资料
@@ -55,8 +59,10 @@ fn query_merchant_media(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_merchant_media(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_merchant_media(&request),
+        crate::runtime::dispatch::show::<super::QueryMerchantMediaResponse>,
     )
 }
 /// `apply_account_rename`: 受理渠道结算银行账户更名申请
@@ -67,8 +73,10 @@ fn apply_account_rename(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).apply_account_rename(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_account_rename(&request),
+        crate::runtime::dispatch::show::<super::ApplyAccountRenameResponse>,
     )
 }
 /// `query_account_rename`: 查询渠道结算银行账户更名申请
@@ -79,8 +87,10 @@ fn query_account_rename(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_account_rename(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_account_rename(&request),
+        crate::runtime::dispatch::show::<super::ApplyAccountRenameResponse>,
     )
 }
 /// `notify_info_update_result`: 资料更新请求审核结果回调通知
@@ -91,8 +101,10 @@ fn notify_info_update_result(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).notify_info_update_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_info_update_result(&request),
+        crate::runtime::dispatch::show::<super::NotifyInfoUpdateResultResponse>,
     )
 }
 /// `punish_ledger`: 发起微众台账管控
@@ -103,8 +115,10 @@ fn punish_ledger(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).punish_ledger(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_punish_ledger(&request),
+        crate::runtime::dispatch::show::<super::PunishLedgerResponse>,
     )
 }
 /// `recover_ledger`: 解除对微众台账的管控
@@ -115,8 +129,10 @@ fn recover_ledger(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).recover_ledger(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_recover_ledger(&request),
+        crate::runtime::dispatch::show::<super::RecoverLedgerResponse>,
     )
 }
 /// `query_control_order`: 查询控制单
@@ -127,8 +143,10 @@ fn query_control_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_control_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_control_order(&request),
+        crate::runtime::dispatch::show::<super::QueryControlOrderResponse>,
     )
 }
 /// `apply_special_reduction`: 特殊减额
@@ -139,8 +157,10 @@ fn apply_special_reduction(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).apply_special_reduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_special_reduction(&request),
+        crate::runtime::dispatch::show::<super::ApplySpecialReductionResponse>,
     )
 }
 /// `query_special_reduction`: 查询特殊减额结果
@@ -151,7 +171,9 @@ fn query_special_reduction(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ChannelServiceClient::new(client).query_special_reduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_special_reduction(&request),
+        crate::runtime::dispatch::show::<super::ApplySpecialReductionResponse>,
     )
 }

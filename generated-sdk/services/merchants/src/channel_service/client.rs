@@ -53,32 +53,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QueryChannelBalanceRequest,
     ) -> crate::runtime::Call<'a, QueryChannelBalanceResponse> {
-        fn prepare(request: &QueryChannelBalanceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/account/balance");
-            target.query("mchid", &request.mchid);
-            target.query("bal_account_no", &request.bal_account_no);
-            if let Some(value) = &request.card_no {
-                target.query("card_no", value);
-            }
-            if let Some(value) = &request.sgn_no {
-                target.query("sgn_no", value);
-            }
-            if let Some(value) = &request.req_scene {
-                target.query("req_scene", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CHANNEL_BALANCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_channel_balance(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -109,32 +86,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QueryMerchantArchivesRequest,
     ) -> crate::runtime::Call<'a, QueryMerchantArchivesResponse> {
-        fn prepare(request: &QueryMerchantArchivesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/account/mch_archives");
-            target.query("mchid", &request.mchid);
-            target.query("bal_account_no", &request.bal_account_no);
-            if let Some(value) = &request.card_no {
-                target.query("card_no", value);
-            }
-            if let Some(value) = &request.sgn_no {
-                target.query("sgn_no", value);
-            }
-            if let Some(value) = &request.req_scene {
-                target.query("req_scene", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MERCHANT_ARCHIVES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_merchant_archives(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -165,34 +119,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QueryMerchantMediaRequest,
     ) -> crate::runtime::Call<'a, QueryMerchantMediaResponse> {
-        fn prepare(request: &QueryMerchantMediaRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/account/mch_media");
-            if let Some(value) = &request.mchid {
-                target.query("mchid", value);
-            }
-            if let Some(value) = &request.platform_trx_id {
-                target.query("platform_trx_id", value);
-            }
-            target.query("business_scene", request.business_scene.as_str());
-            if let Some(value) = &request.mch_media_type {
-                target.query("mch_media_type", value.as_str());
-            }
-            if let Some(value) = &request.media_id {
-                target.query("media_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MERCHANT_MEDIA,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_merchant_media(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -223,21 +152,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &ApplyAccountRenameRequest,
     ) -> crate::runtime::Call<'a, ApplyAccountRenameResponse> {
-        fn prepare(request: &ApplyAccountRenameRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/bank-channel-account/rename");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ACCOUNT_RENAME,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_account_rename(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -268,24 +185,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QueryAccountRenameRequest,
     ) -> crate::runtime::Call<'a, ApplyAccountRenameResponse> {
-        fn prepare(request: &QueryAccountRenameRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/bank-channel-account/rename/");
-            target.segment("application_id", &request.application_id)?;
-            target.query("mchid", &request.mchid);
-            target.query("bal_account_no", &request.bal_account_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ACCOUNT_RENAME,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_account_rename(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -316,26 +218,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &NotifyInfoUpdateResultRequest,
     ) -> crate::runtime::Call<'a, NotifyInfoUpdateResultResponse> {
-        fn prepare(
-            request: &NotifyInfoUpdateResultRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify",
-                );
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_INFO_UPDATE_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_info_update_result(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -366,21 +251,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &PunishLedgerRequest,
     ) -> crate::runtime::Call<'a, PunishLedgerResponse> {
-        fn prepare(request: &PunishLedgerRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/control-orders/punish");
-            Ok(ApiRequest {
-                operation: &operations::PUNISH_LEDGER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_punish_ledger(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -411,21 +284,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &RecoverLedgerRequest,
     ) -> crate::runtime::Call<'a, RecoverLedgerResponse> {
-        fn prepare(request: &RecoverLedgerRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/control-orders/recover");
-            Ok(ApiRequest {
-                operation: &operations::RECOVER_LEDGER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_recover_ledger(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -456,24 +317,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QueryControlOrderRequest,
     ) -> crate::runtime::Call<'a, QueryControlOrderResponse> {
-        fn prepare(request: &QueryControlOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/control-orders/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            target.query("control_type", request.control_type.as_str());
-            target.query("mchid", &request.mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTROL_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_control_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -504,21 +350,9 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &ApplySpecialReductionRequest,
     ) -> crate::runtime::Call<'a, ApplySpecialReductionResponse> {
-        fn prepare(request: &ApplySpecialReductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/special-reduction");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SPECIAL_REDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_special_reduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -549,34 +383,229 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         &self,
         request: &QuerySpecialReductionRequest,
     ) -> crate::runtime::Call<'a, ApplySpecialReductionResponse> {
-        fn prepare(request: &QuerySpecialReductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/aggracct-bc/wb-channel/special-reduction/");
-            target.segment("out_request_no", &request.out_request_no)?;
-            target.query("mchid", &request.mchid);
-            target.query("bal_account_no", &request.bal_account_no);
-            if let Some(value) = &request.card_no {
-                target.query("card_no", value);
-            }
-            if let Some(value) = &request.sgn_no {
-                target.query("sgn_no", value);
-            }
-            if let Some(value) = &request.req_scene {
-                target.query("req_scene", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SPECIAL_REDUCTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_special_reduction(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`ChannelServiceClient::query_channel_balance`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_channel_balance(
+    request: &QueryChannelBalanceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/account/balance");
+    target.query("mchid", &request.mchid);
+    target.query("bal_account_no", &request.bal_account_no);
+    if let Some(value) = &request.card_no {
+        target.query("card_no", value);
+    }
+    if let Some(value) = &request.sgn_no {
+        target.query("sgn_no", value);
+    }
+    if let Some(value) = &request.req_scene {
+        target.query("req_scene", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CHANNEL_BALANCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::query_merchant_archives`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_merchant_archives(
+    request: &QueryMerchantArchivesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/account/mch_archives");
+    target.query("mchid", &request.mchid);
+    target.query("bal_account_no", &request.bal_account_no);
+    if let Some(value) = &request.card_no {
+        target.query("card_no", value);
+    }
+    if let Some(value) = &request.sgn_no {
+        target.query("sgn_no", value);
+    }
+    if let Some(value) = &request.req_scene {
+        target.query("req_scene", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MERCHANT_ARCHIVES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::query_merchant_media`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_merchant_media(
+    request: &QueryMerchantMediaRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/account/mch_media");
+    if let Some(value) = &request.mchid {
+        target.query("mchid", value);
+    }
+    if let Some(value) = &request.platform_trx_id {
+        target.query("platform_trx_id", value);
+    }
+    target.query("business_scene", request.business_scene.as_str());
+    if let Some(value) = &request.mch_media_type {
+        target.query("mch_media_type", value.as_str());
+    }
+    if let Some(value) = &request.media_id {
+        target.query("media_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MERCHANT_MEDIA,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::apply_account_rename`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_account_rename(
+    request: &ApplyAccountRenameRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/bank-channel-account/rename");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ACCOUNT_RENAME,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::query_account_rename`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_account_rename(
+    request: &QueryAccountRenameRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/bank-channel-account/rename/");
+    target.segment("application_id", &request.application_id)?;
+    target.query("mchid", &request.mchid);
+    target.query("bal_account_no", &request.bal_account_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ACCOUNT_RENAME,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::notify_info_update_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_info_update_result(
+    request: &NotifyInfoUpdateResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal("/v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_INFO_UPDATE_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::punish_ledger`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_punish_ledger(
+    request: &PunishLedgerRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/control-orders/punish");
+    Ok(ApiRequest {
+        operation: &operations::PUNISH_LEDGER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::recover_ledger`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_recover_ledger(
+    request: &RecoverLedgerRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/control-orders/recover");
+    Ok(ApiRequest {
+        operation: &operations::RECOVER_LEDGER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::query_control_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_control_order(
+    request: &QueryControlOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/control-orders/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    target.query("control_type", request.control_type.as_str());
+    target.query("mchid", &request.mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTROL_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::apply_special_reduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_special_reduction(
+    request: &ApplySpecialReductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/special-reduction");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SPECIAL_REDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ChannelServiceClient::query_special_reduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_special_reduction(
+    request: &QuerySpecialReductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/aggracct-bc/wb-channel/special-reduction/");
+    target.segment("out_request_no", &request.out_request_no)?;
+    target.query("mchid", &request.mchid);
+    target.query("bal_account_no", &request.bal_account_no);
+    if let Some(value) = &request.card_no {
+        target.query("card_no", value);
+    }
+    if let Some(value) = &request.sgn_no {
+        target.query("sgn_no", value);
+    }
+    if let Some(value) = &request.req_scene {
+        target.query("req_scene", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SPECIAL_REDUCTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

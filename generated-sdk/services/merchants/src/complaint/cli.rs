@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 消费者投诉 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -42,8 +42,10 @@ fn delete_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).delete_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_complaint_notification(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_complaint_notification`: 查询投诉通知回调API
@@ -57,8 +59,10 @@ fn query_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).query_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `create_complaint_notification`: 创建投诉通知回调API
@@ -72,8 +76,10 @@ fn create_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).create_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `update_complaint_notification`: 更新投诉通知回调API
@@ -87,8 +93,10 @@ fn update_complaint_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).update_complaint_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_complaint_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintNotificationResponse>,
     )
 }
 /// `legacy_list_complaints`: 查询投诉信息API
@@ -99,8 +107,10 @@ fn legacy_list_complaints(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).legacy_list_complaints(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_list_complaints(&request),
+        crate::runtime::dispatch::show::<super::LegacyListComplaintsResponse>,
     )
 }
 /// `list_complaints`: 查询投诉单列表API
@@ -111,8 +121,10 @@ fn list_complaints(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).list_complaints(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_complaints(&request),
+        crate::runtime::dispatch::show::<super::ListComplaintsResponse>,
     )
 }
 /// `query_complaint`: 查询投诉单详情API
@@ -123,8 +135,10 @@ fn query_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).query_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_complaint(&request),
+        crate::runtime::dispatch::show::<super::QueryComplaintResponse>,
     )
 }
 /// `complete_complaint`: 反馈处理完成API
@@ -135,8 +149,10 @@ fn complete_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).complete_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_complaint(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `list_complaint_negotiation_history`: 查询投诉协商历史API
@@ -150,8 +166,10 @@ fn list_complaint_negotiation_history(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).list_complaint_negotiation_history(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_complaint_negotiation_history(&request),
+        crate::runtime::dispatch::show::<super::ListComplaintNegotiationHistoryResponse>,
     )
 }
 /// `respond_complaint`: 提交回复API
@@ -162,8 +180,10 @@ fn respond_complaint(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).respond_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_respond_complaint(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `respond_immediate_service_complaint`: 回复需要即时服务的投诉单
@@ -177,8 +197,10 @@ fn respond_immediate_service_complaint(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).respond_immediate_service_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_respond_immediate_service_complaint(&request),
+        crate::runtime::dispatch::show::<super::RespondImmediateServiceComplaintResponse>,
     )
 }
 /// `update_refund_progress`: 更新退款审批结果API
@@ -189,8 +211,10 @@ fn update_refund_progress(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).update_refund_progress(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_refund_progress(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `legacy_query_complaint`: 查询投诉详情API
@@ -201,8 +225,10 @@ fn legacy_query_complaint(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).legacy_query_complaint(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_query_complaint(&request),
+        crate::runtime::dispatch::show::<super::LegacyQueryComplaintResponse>,
     )
 }
 /// `legacy_list_complaint_negotiation_history`: 查询投诉协商历史API
@@ -216,9 +242,12 @@ fn legacy_list_complaint_negotiation_history(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client)
-            .legacy_list_complaint_negotiation_history(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_legacy_list_complaint_negotiation_history(&request),
+        crate::runtime::dispatch::show::<
+            super::LegacyListComplaintNegotiationHistoryResponse,
+        >,
     )
 }
 /// `submit_feedback`: 商户反馈API
@@ -229,8 +258,10 @@ fn submit_feedback(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).submit_feedback(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_feedback(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `upload_complaint_image`: 商户上传反馈图片API
@@ -245,8 +276,10 @@ fn upload_complaint_image(client: &crate::runtime::Client, input: Input) -> Call
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ComplaintClient::new(client).upload_complaint_image(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_complaint_image(&request, file),
+        crate::runtime::dispatch::show::<super::MchBizUploadResponse>,
     )
 }
 /// `download_complaint_image`: 图片下载API
@@ -257,7 +290,9 @@ fn download_complaint_image(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ComplaintClient::new(client).download_complaint_image(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_complaint_image(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -58,23 +58,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &DeleteComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DeleteComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_complaint_notification(request),
             crate::runtime::decode_empty,
         )
     }
@@ -106,23 +92,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &QueryComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &QueryComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -154,23 +126,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &CreateComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &CreateComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -202,23 +160,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &UpdateComplaintNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintNotificationResponse> {
-        fn prepare(
-            request: &UpdateComplaintNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaint-notifications");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_complaint_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -249,32 +193,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &LegacyListComplaintsRequest,
     ) -> crate::runtime::Call<'a, LegacyListComplaintsResponse> {
-        fn prepare(request: &LegacyListComplaintsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("begin_date", &request.begin_date);
-            target.query("end_date", &request.end_date);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_LIST_COMPLAINTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_list_complaints(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -306,32 +227,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &ListComplaintsRequest,
     ) -> crate::runtime::Call<'a, ListComplaintsResponse> {
-        fn prepare(request: &ListComplaintsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("begin_date", &request.begin_date);
-            target.query("end_date", &request.end_date);
-            if let Some(value) = &request.complainted_mchid {
-                target.query("complainted_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COMPLAINTS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_complaints(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -363,22 +261,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &QueryComplaintRequest,
     ) -> crate::runtime::Call<'a, QueryComplaintResponse> {
-        fn prepare(request: &QueryComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_COMPLAINT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_complaint(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -410,23 +295,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &CompleteComplaintRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CompleteComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_COMPLAINT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_complaint(request),
             crate::runtime::decode_empty,
         )
     }
@@ -458,31 +329,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &ListComplaintNegotiationHistoryRequest,
     ) -> crate::runtime::Call<'a, ListComplaintNegotiationHistoryResponse> {
-        fn prepare(
-            request: &ListComplaintNegotiationHistoryRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/negotiation-historys");
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_complaint_negotiation_history(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -514,23 +363,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &RespondComplaintRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &RespondComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/response");
-            Ok(ApiRequest {
-                operation: &operations::RESPOND_COMPLAINT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_respond_complaint(request),
             crate::runtime::decode_empty,
         )
     }
@@ -562,25 +397,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &RespondImmediateServiceComplaintRequest,
     ) -> crate::runtime::Call<'a, RespondImmediateServiceComplaintResponse> {
-        fn prepare(
-            request: &RespondImmediateServiceComplaintRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/response-immediate-service");
-            Ok(ApiRequest {
-                operation: &operations::RESPOND_IMMEDIATE_SERVICE_COMPLAINT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_respond_immediate_service_complaint(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -612,23 +431,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &UpdateRefundProgressRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &UpdateRefundProgressRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints-v2/");
-            target.segment("complaint_id", &request.complaint_id)?;
-            target.literal("/update-refund-progress");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_REFUND_PROGRESS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_refund_progress(request),
             crate::runtime::decode_empty,
         )
     }
@@ -659,22 +464,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &LegacyQueryComplaintRequest,
     ) -> crate::runtime::Call<'a, LegacyQueryComplaintResponse> {
-        fn prepare(request: &LegacyQueryComplaintRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_QUERY_COMPLAINT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_query_complaint(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -705,25 +497,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &LegacyListComplaintNegotiationHistoryRequest,
     ) -> crate::runtime::Call<'a, LegacyListComplaintNegotiationHistoryResponse> {
-        fn prepare(
-            request: &LegacyListComplaintNegotiationHistoryRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/complaints/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/negotiation-historys");
-            Ok(ApiRequest {
-                operation: &operations::LEGACY_LIST_COMPLAINT_NEGOTIATION_HISTORY,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_legacy_list_complaint_negotiation_history(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -754,21 +530,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &SubmitFeedbackRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SubmitFeedbackRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/feedbacks");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_FEEDBACK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_feedback(request),
             crate::runtime::decode_empty,
         )
     }
@@ -803,29 +567,9 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         request: &UploadComplaintImageRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, MchBizUploadResponse> {
-        fn prepare(
-            request: &UploadComplaintImageRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/images/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_COMPLAINT_IMAGE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_complaint_image(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -857,25 +601,314 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         &self,
         request: &DownloadComplaintImageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DownloadComplaintImageRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-service/images/");
-            target.segment("media_id", &request.media_id)?;
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_complaint_image(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`ComplaintClient::delete_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_complaint_notification(
+    request: &DeleteComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::query_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_complaint_notification(
+    request: &QueryComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::create_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_complaint_notification(
+    request: &CreateComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::update_complaint_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_complaint_notification(
+    request: &UpdateComplaintNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaint-notifications");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::legacy_list_complaints`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_list_complaints(
+    request: &LegacyListComplaintsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("begin_date", &request.begin_date);
+    target.query("end_date", &request.end_date);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_LIST_COMPLAINTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::list_complaints`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_complaints(
+    request: &ListComplaintsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("begin_date", &request.begin_date);
+    target.query("end_date", &request.end_date);
+    if let Some(value) = &request.complainted_mchid {
+        target.query("complainted_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COMPLAINTS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::query_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_complaint(
+    request: &QueryComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_COMPLAINT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::complete_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_complaint(
+    request: &CompleteComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_COMPLAINT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::list_complaint_negotiation_history`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_complaint_negotiation_history(
+    request: &ListComplaintNegotiationHistoryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/negotiation-historys");
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_COMPLAINT_NEGOTIATION_HISTORY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::respond_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_respond_complaint(
+    request: &RespondComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/response");
+    Ok(ApiRequest {
+        operation: &operations::RESPOND_COMPLAINT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::respond_immediate_service_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_respond_immediate_service_complaint(
+    request: &RespondImmediateServiceComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/response-immediate-service");
+    Ok(ApiRequest {
+        operation: &operations::RESPOND_IMMEDIATE_SERVICE_COMPLAINT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::update_refund_progress`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_refund_progress(
+    request: &UpdateRefundProgressRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints-v2/");
+    target.segment("complaint_id", &request.complaint_id)?;
+    target.literal("/update-refund-progress");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_REFUND_PROGRESS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::legacy_query_complaint`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_query_complaint(
+    request: &LegacyQueryComplaintRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_QUERY_COMPLAINT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::legacy_list_complaint_negotiation_history`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_legacy_list_complaint_negotiation_history(
+    request: &LegacyListComplaintNegotiationHistoryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/complaints/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/negotiation-historys");
+    Ok(ApiRequest {
+        operation: &operations::LEGACY_LIST_COMPLAINT_NEGOTIATION_HISTORY,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::submit_feedback`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_feedback(
+    request: &SubmitFeedbackRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/feedbacks");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_FEEDBACK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::upload_complaint_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_complaint_image(
+    request: &UploadComplaintImageRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/images/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_COMPLAINT_IMAGE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_COMPLAINT_IMAGE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ComplaintClient::download_complaint_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_complaint_image(
+    request: &DownloadComplaintImageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-service/images/");
+    target.segment("media_id", &request.media_id)?;
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_COMPLAINT_IMAGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 风险合规 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -50,8 +50,10 @@ fn query_opening_intention(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_opening_intention(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_opening_intention(&request),
+        crate::runtime::dispatch::show::<super::QueryOpeningIntentionResponse>,
     )
 }
 /// `submit_opening_intention`: 提交商户开户意愿申请单API
@@ -62,8 +64,10 @@ fn submit_opening_intention(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).submit_opening_intention(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_opening_intention(&request),
+        crate::runtime::dispatch::show::<super::SubmitOpeningIntentionResponse>,
     )
 }
 /// `query_opening_intention_state`: 获取商户开户意愿确认状态API
@@ -77,8 +81,10 @@ fn query_opening_intention_state(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_opening_intention_state(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_opening_intention_state(&request),
+        crate::runtime::dispatch::show::<super::QueryOpeningIntentionStateResponse>,
     )
 }
 /// `cancel_opening_intention_by_id`: 撤销商户开户意愿申请单API
@@ -92,8 +98,10 @@ fn cancel_opening_intention_by_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::RiskComplianceClient::new(client).cancel_opening_intention_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_opening_intention_by_id(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `cancel_opening_intention_by_business_code`: 撤销商户开户意愿申请单API
@@ -107,9 +115,10 @@ fn cancel_opening_intention_by_business_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::RiskComplianceClient::new(client)
-            .cancel_opening_intention_by_business_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_opening_intention_by_business_code(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `start_inactive_merchant_verification`: 发起不活跃商户身份核实
@@ -123,9 +132,12 @@ fn start_inactive_merchant_verification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client)
-            .start_inactive_merchant_verification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_start_inactive_merchant_verification(&request),
+        crate::runtime::dispatch::show::<
+            super::StartInactiveMerchantVerificationResponse,
+        >,
     )
 }
 /// `query_inactive_merchant_verification`: 查询不活跃商户身份核实结果
@@ -139,9 +151,12 @@ fn query_inactive_merchant_verification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client)
-            .query_inactive_merchant_verification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_inactive_merchant_verification(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryInactiveMerchantVerificationResponse,
+        >,
     )
 }
 /// `list_manage_records`: 分页查询子商户名下的商户管理记录
@@ -152,8 +167,10 @@ fn list_manage_records(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).list_manage_records(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_manage_records(&request),
+        crate::runtime::dispatch::show::<super::ListManageRecordsResponse>,
     )
 }
 /// `query_manage_record`: 查询子商户下指定商户管理记录
@@ -164,8 +181,10 @@ fn query_manage_record(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_manage_record(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_manage_record(&request),
+        crate::runtime::dispatch::show::<super::Data>,
     )
 }
 /// `submit_manage_record_materials`: 对指定商户管理记录提交资料
@@ -179,8 +198,10 @@ fn submit_manage_record_materials(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).submit_manage_record_materials(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_manage_record_materials(&request),
+        crate::runtime::dispatch::show::<super::SubmitManageRecordMaterialsResponse>,
     )
 }
 /// `upload_manage_submission_file`: 上传商户提交资料文件
@@ -198,9 +219,10 @@ fn upload_manage_submission_file(
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client)
-            .upload_manage_submission_file(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_manage_submission_file(&request, file),
+        crate::runtime::dispatch::show::<super::UploadManageSubmissionFileResponse>,
     )
 }
 /// `query_due_diligence`: 查询子商户强化尽调单信息
@@ -211,8 +233,10 @@ fn query_due_diligence(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_due_diligence(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_due_diligence(&request),
+        crate::runtime::dispatch::show::<super::QueryDueDiligenceResponse>,
     )
 }
 /// `submit_due_diligence`: 提交尽调资料
@@ -223,8 +247,10 @@ fn submit_due_diligence(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).submit_due_diligence(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_submit_due_diligence(&request),
+        crate::runtime::dispatch::show::<super::SubmitDueDiligenceResponse>,
     )
 }
 /// `upload_due_diligence_file`: 上传尽调资料文件
@@ -239,9 +265,10 @@ fn upload_due_diligence_file(client: &crate::runtime::Client, input: Input) -> C
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client)
-            .upload_due_diligence_file(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_due_diligence_file(&request, file),
+        crate::runtime::dispatch::show::<super::UploadManageSubmissionFileResponse>,
     )
 }
 /// `query_merchant_limitation`: 查询子商户管控情况
@@ -252,8 +279,10 @@ fn query_merchant_limitation(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_merchant_limitation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_merchant_limitation(&request),
+        crate::runtime::dispatch::show::<super::QueryMerchantLimitationResponse>,
     )
 }
 /// `query_risk_trades`: 查询风险订单
@@ -264,8 +293,10 @@ fn query_risk_trades(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_risk_trades(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_risk_trades(&request),
+        crate::runtime::dispatch::show::<super::QueryRiskTradesResponse>,
     )
 }
 /// `report_risk_trade_dispose_result`: 回传处置结果
@@ -279,9 +310,10 @@ fn report_risk_trade_dispose_result(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client)
-            .report_risk_trade_dispose_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_risk_trade_dispose_result(&request),
+        crate::runtime::dispatch::show::<super::ReportRiskTradeDisposeResultResponse>,
     )
 }
 /// `report_trade_union_information`: 上报订单关联信息
@@ -295,8 +327,10 @@ fn report_trade_union_information(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).report_trade_union_information(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_trade_union_information(&request),
+        crate::runtime::dispatch::show::<super::ReportTradeUnionInformationResponse>,
     )
 }
 /// `query_trade_risk_information`: 查询风险信息
@@ -310,8 +344,10 @@ fn query_trade_risk_information(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_trade_risk_information(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_trade_risk_information(&request),
+        crate::runtime::dispatch::show::<super::QueryTradeRiskInformationResponse>,
     )
 }
 /// `report_trade_risk_result`: 处置结果回传
@@ -322,8 +358,10 @@ fn report_trade_risk_result(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).report_trade_risk_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_trade_risk_result(&request),
+        crate::runtime::dispatch::show::<super::ReportTradeRiskResultResponse>,
     )
 }
 /// `delete_violation_notification`: 删除商户违规通知回调地址API
@@ -337,8 +375,10 @@ fn delete_violation_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::RiskComplianceClient::new(client).delete_violation_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_violation_notification(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_violation_notification`: 查询商户违规通知回调地址API
@@ -352,8 +392,10 @@ fn query_violation_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_violation_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_violation_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryViolationNotificationResponse>,
     )
 }
 /// `create_violation_notification`: 创建商户违规通知回调地址API
@@ -367,8 +409,10 @@ fn create_violation_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).create_violation_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_violation_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryViolationNotificationResponse>,
     )
 }
 /// `update_violation_notification`: 修改商户违规通知回调地址API
@@ -382,8 +426,10 @@ fn update_violation_notification(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).update_violation_notification(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_violation_notification(&request),
+        crate::runtime::dispatch::show::<super::QueryViolationNotificationResponse>,
     )
 }
 /// `list_transaction_block_records`: 分页查询子商户名下的交易拦截记录
@@ -397,8 +443,10 @@ fn list_transaction_block_records(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).list_transaction_block_records(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_transaction_block_records(&request),
+        crate::runtime::dispatch::show::<super::ListTransactionBlockRecordsResponse>,
     )
 }
 /// `query_transaction_block_record`: 查询子商户交易拦截记录详情
@@ -412,8 +460,10 @@ fn query_transaction_block_record(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_transaction_block_record(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transaction_block_record(&request),
+        crate::runtime::dispatch::show::<super::ListTransactionBlockRecordsData>,
     )
 }
 /// `appeal_transaction_block`: 发起交易拦截申诉
@@ -424,8 +474,10 @@ fn appeal_transaction_block(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).appeal_transaction_block(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_appeal_transaction_block(&request),
+        crate::runtime::dispatch::show::<super::AppealTransactionBlockResponse>,
     )
 }
 /// `query_transaction_block_appeal`: 查询交易拦截申诉详情
@@ -439,7 +491,9 @@ fn query_transaction_block_appeal(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::RiskComplianceClient::new(client).query_transaction_block_appeal(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transaction_block_appeal(&request),
+        crate::runtime::dispatch::show::<super::AppealTransactionBlockResponse>,
     )
 }

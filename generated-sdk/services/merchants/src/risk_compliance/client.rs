@@ -72,27 +72,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryOpeningIntentionRequest,
     ) -> crate::runtime::Call<'a, QueryOpeningIntentionResponse> {
-        fn prepare(request: &QueryOpeningIntentionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4subject/applyment");
-            if let Some(value) = &request.applyment_id {
-                target.query("applyment_id", value);
-            }
-            if let Some(value) = &request.business_code {
-                target.query("business_code", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_OPENING_INTENTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_opening_intention(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -123,26 +105,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &SubmitOpeningIntentionRequest,
     ) -> crate::runtime::Call<'a, SubmitOpeningIntentionResponse> {
-        fn prepare(
-            request: &SubmitOpeningIntentionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4subject/applyment");
-            if let Some(value) = &request.channel_id {
-                target.query("channel_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_OPENING_INTENTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_opening_intention(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -176,25 +141,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryOpeningIntentionStateRequest,
     ) -> crate::runtime::Call<'a, QueryOpeningIntentionStateResponse> {
-        fn prepare(
-            request: &QueryOpeningIntentionStateRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4subject/applyment/merchants/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/state");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_OPENING_INTENTION_STATE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_opening_intention_state(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -225,25 +174,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &CancelOpeningIntentionByIdRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &CancelOpeningIntentionByIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4subject/applyment/");
-            target.segment("applyment_id", &request.applyment_id)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_OPENING_INTENTION_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_opening_intention_by_id(request),
             crate::runtime::decode_empty,
         )
     }
@@ -274,25 +207,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &CancelOpeningIntentionByBusinessCodeRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &CancelOpeningIntentionByBusinessCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/apply4subject/applyment/");
-            target.segment("business_code", &request.business_code)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_OPENING_INTENTION_BY_BUSINESS_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_opening_intention_by_business_code(request),
             crate::runtime::decode_empty,
         )
     }
@@ -328,26 +245,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &StartInactiveMerchantVerificationRequest,
     ) -> crate::runtime::Call<'a, StartInactiveMerchantVerificationResponse> {
-        fn prepare(
-            request: &StartInactiveMerchantVerificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/compliance/inactive-merchant-identity-verification/merchants",
-                );
-            Ok(ApiRequest {
-                operation: &operations::START_INACTIVE_MERCHANT_VERIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_start_inactive_merchant_verification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -384,29 +284,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryInactiveMerchantVerificationRequest,
     ) -> crate::runtime::Call<'a, QueryInactiveMerchantVerificationResponse> {
-        fn prepare(
-            request: &QueryInactiveMerchantVerificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/compliance/inactive-merchant-identity-verification/merchants/",
-                );
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/verifications/");
-            target.segment("verification_id", &request.verification_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_INACTIVE_MERCHANT_VERIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_inactive_merchant_verification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -437,30 +317,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &ListManageRecordsRequest,
     ) -> crate::runtime::Call<'a, ListManageRecordsResponse> {
-        fn prepare(request: &ListManageRecordsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-manage/mch-manage-records/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.query("limit", &request.limit.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("manage_record_type", request.manage_record_type.as_str());
-            if let Some(value) = &request.manage_record_state {
-                target.query("manage_record_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_MANAGE_RECORDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_manage_records(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -491,23 +350,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryManageRecordRequest,
     ) -> crate::runtime::Call<'a, Data> {
-        fn prepare(request: &QueryManageRecordRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-manage/mch-manage-records/");
-            target.segment("manage_record_id", &request.manage_record_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MANAGE_RECORD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_manage_record(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -538,25 +383,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &SubmitManageRecordMaterialsRequest,
     ) -> crate::runtime::Call<'a, SubmitManageRecordMaterialsResponse> {
-        fn prepare(
-            request: &SubmitManageRecordMaterialsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-manage/mch-manage-records/");
-            target.segment("manage_record_id", &request.manage_record_id)?;
-            target.literal("/mch-manage-submissions");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_MANAGE_RECORD_MATERIALS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_manage_record_materials(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -590,31 +419,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         request: &UploadManageSubmissionFileRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadManageSubmissionFileResponse> {
-        fn prepare(
-            request: &UploadManageSubmissionFileRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-manage/submission-files/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.literal("/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_MANAGE_SUBMISSION_FILE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_MANAGE_SUBMISSION_FILE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_manage_submission_file(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -645,23 +452,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryDueDiligenceRequest,
     ) -> crate::runtime::Call<'a, QueryDueDiligenceResponse> {
-        fn prepare(request: &QueryDueDiligenceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
-            target.segment("due_diligence_id", &request.due_diligence_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DUE_DILIGENCE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_due_diligence(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -692,23 +485,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &SubmitDueDiligenceRequest,
     ) -> crate::runtime::Call<'a, SubmitDueDiligenceResponse> {
-        fn prepare(request: &SubmitDueDiligenceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
-            target.segment("due_diligence_id", &request.due_diligence_id)?;
-            target.literal("/submit");
-            Ok(ApiRequest {
-                operation: &operations::SUBMIT_DUE_DILIGENCE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_submit_due_diligence(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -742,31 +521,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         request: &UploadDueDiligenceFileRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, UploadManageSubmissionFileResponse> {
-        fn prepare(
-            request: &UploadDueDiligenceFileRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
-            target.segment("due_diligence_id", &request.due_diligence_id)?;
-            target.literal("/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_DUE_DILIGENCE_FILE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_DUE_DILIGENCE_FILE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_due_diligence_file(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -801,24 +558,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryMerchantLimitationRequest,
     ) -> crate::runtime::Call<'a, QueryMerchantLimitationResponse> {
-        fn prepare(
-            request: &QueryMerchantLimitationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/mch-operation-manage/merchant-limitations/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MERCHANT_LIMITATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_merchant_limitation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -849,21 +591,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryRiskTradesRequest,
     ) -> crate::runtime::Call<'a, QueryRiskTradesResponse> {
-        fn prepare(request: &QueryRiskTradesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/ec-trade-risk/query-risk-trades");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RISK_TRADES,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_risk_trades(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -894,23 +624,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &ReportRiskTradeDisposeResultRequest,
     ) -> crate::runtime::Call<'a, ReportRiskTradeDisposeResultResponse> {
-        fn prepare(
-            request: &ReportRiskTradeDisposeResultRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result");
-            Ok(ApiRequest {
-                operation: &operations::REPORT_RISK_TRADE_DISPOSE_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_risk_trade_dispose_result(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -941,23 +657,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &ReportTradeUnionInformationRequest,
     ) -> crate::runtime::Call<'a, ReportTradeUnionInformationResponse> {
-        fn prepare(
-            request: &ReportTradeUnionInformationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/report-trade-union-information");
-            Ok(ApiRequest {
-                operation: &operations::REPORT_TRADE_UNION_INFORMATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_trade_union_information(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -988,39 +690,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryTradeRiskInformationRequest,
     ) -> crate::runtime::Call<'a, QueryTradeRiskInformationResponse> {
-        fn prepare(
-            request: &QueryTradeRiskInformationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/trade-risk-information");
-            if let Some(value) = &request.sp_mchid {
-                target.query("sp_mchid", value);
-            }
-            if let Some(value) = &request.acquiring_bank_id {
-                target.query("acquiring_bank_id", value);
-            }
-            if let Some(value) = &request.channel_id {
-                target.query("channel_id", value);
-            }
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("out_trade_no", &request.out_trade_no);
-            if let Some(value) = &request.complaints_information {
-                target.query("complaints_information", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRADE_RISK_INFORMATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_trade_risk_information(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1051,21 +723,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &ReportTradeRiskResultRequest,
     ) -> crate::runtime::Call<'a, ReportTradeRiskResultResponse> {
-        fn prepare(request: &ReportTradeRiskResultRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/trade-risk-result");
-            Ok(ApiRequest {
-                operation: &operations::REPORT_TRADE_RISK_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_trade_risk_result(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1101,23 +761,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &DeleteViolationNotificationRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &DeleteViolationNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/violation-notifications");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_VIOLATION_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_violation_notification(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1153,23 +799,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryViolationNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryViolationNotificationResponse> {
-        fn prepare(
-            request: &QueryViolationNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/violation-notifications");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_VIOLATION_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_violation_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1205,23 +837,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &CreateViolationNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryViolationNotificationResponse> {
-        fn prepare(
-            request: &CreateViolationNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/violation-notifications");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_VIOLATION_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_violation_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1257,23 +875,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &UpdateViolationNotificationRequest,
     ) -> crate::runtime::Call<'a, QueryViolationNotificationResponse> {
-        fn prepare(
-            request: &UpdateViolationNotificationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant-risk-manage/violation-notifications");
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_VIOLATION_NOTIFICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_violation_notification(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1304,28 +908,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &ListTransactionBlockRecordsRequest,
     ) -> crate::runtime::Call<'a, ListTransactionBlockRecordsResponse> {
-        fn prepare(
-            request: &ListTransactionBlockRecordsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transaction-block/transaction-block-records/sub-mchid/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            target.query("limit", &request.limit.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_TRANSACTION_BLOCK_RECORDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_transaction_block_records(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1356,25 +941,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryTransactionBlockRecordRequest,
     ) -> crate::runtime::Call<'a, ListTransactionBlockRecordsData> {
-        fn prepare(
-            request: &QueryTransactionBlockRecordRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transaction-block/transaction-block-records/");
-            target.segment("block_record_id", &request.block_record_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSACTION_BLOCK_RECORD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transaction_block_record(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1405,27 +974,9 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &AppealTransactionBlockRequest,
     ) -> crate::runtime::Call<'a, AppealTransactionBlockResponse> {
-        fn prepare(
-            request: &AppealTransactionBlockRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/transaction-block/transaction-block-submissions/sub-mchid/",
-                );
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::APPEAL_TRANSACTION_BLOCK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_appeal_transaction_block(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1456,25 +1007,507 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         &self,
         request: &QueryTransactionBlockAppealRequest,
     ) -> crate::runtime::Call<'a, AppealTransactionBlockResponse> {
-        fn prepare(
-            request: &QueryTransactionBlockAppealRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transaction-block/transaction-block-submissions/");
-            target.segment("block_submission_id", &request.block_submission_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSACTION_BLOCK_APPEAL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transaction_block_appeal(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`RiskComplianceClient::query_opening_intention`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_opening_intention(
+    request: &QueryOpeningIntentionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4subject/applyment");
+    if let Some(value) = &request.applyment_id {
+        target.query("applyment_id", value);
+    }
+    if let Some(value) = &request.business_code {
+        target.query("business_code", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_OPENING_INTENTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::submit_opening_intention`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_opening_intention(
+    request: &SubmitOpeningIntentionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4subject/applyment");
+    if let Some(value) = &request.channel_id {
+        target.query("channel_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_OPENING_INTENTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_opening_intention_state`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_opening_intention_state(
+    request: &QueryOpeningIntentionStateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4subject/applyment/merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/state");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_OPENING_INTENTION_STATE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::cancel_opening_intention_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_opening_intention_by_id(
+    request: &CancelOpeningIntentionByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4subject/applyment/");
+    target.segment("applyment_id", &request.applyment_id)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_OPENING_INTENTION_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::cancel_opening_intention_by_business_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_opening_intention_by_business_code(
+    request: &CancelOpeningIntentionByBusinessCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/apply4subject/applyment/");
+    target.segment("business_code", &request.business_code)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_OPENING_INTENTION_BY_BUSINESS_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::start_inactive_merchant_verification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_start_inactive_merchant_verification(
+    request: &StartInactiveMerchantVerificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/compliance/inactive-merchant-identity-verification/merchants");
+    Ok(ApiRequest {
+        operation: &operations::START_INACTIVE_MERCHANT_VERIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_inactive_merchant_verification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_inactive_merchant_verification(
+    request: &QueryInactiveMerchantVerificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/compliance/inactive-merchant-identity-verification/merchants/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/verifications/");
+    target.segment("verification_id", &request.verification_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_INACTIVE_MERCHANT_VERIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::list_manage_records`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_manage_records(
+    request: &ListManageRecordsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-manage/mch-manage-records/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.query("limit", &request.limit.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("manage_record_type", request.manage_record_type.as_str());
+    if let Some(value) = &request.manage_record_state {
+        target.query("manage_record_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_MANAGE_RECORDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_manage_record`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_manage_record(
+    request: &QueryManageRecordRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-manage/mch-manage-records/");
+    target.segment("manage_record_id", &request.manage_record_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MANAGE_RECORD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::submit_manage_record_materials`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_manage_record_materials(
+    request: &SubmitManageRecordMaterialsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-manage/mch-manage-records/");
+    target.segment("manage_record_id", &request.manage_record_id)?;
+    target.literal("/mch-manage-submissions");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_MANAGE_RECORD_MATERIALS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::upload_manage_submission_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_manage_submission_file(
+    request: &UploadManageSubmissionFileRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-manage/submission-files/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.literal("/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_MANAGE_SUBMISSION_FILE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_MANAGE_SUBMISSION_FILE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_due_diligence`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_due_diligence(
+    request: &QueryDueDiligenceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
+    target.segment("due_diligence_id", &request.due_diligence_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DUE_DILIGENCE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::submit_due_diligence`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_submit_due_diligence(
+    request: &SubmitDueDiligenceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
+    target.segment("due_diligence_id", &request.due_diligence_id)?;
+    target.literal("/submit");
+    Ok(ApiRequest {
+        operation: &operations::SUBMIT_DUE_DILIGENCE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::upload_due_diligence_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_due_diligence_file(
+    request: &UploadDueDiligenceFileRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-operation-manage/enhanced-due-diligence/");
+    target.segment("due_diligence_id", &request.due_diligence_id)?;
+    target.literal("/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_DUE_DILIGENCE_FILE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_DUE_DILIGENCE_FILE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_merchant_limitation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_merchant_limitation(
+    request: &QueryMerchantLimitationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/mch-operation-manage/merchant-limitations/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MERCHANT_LIMITATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_risk_trades`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_risk_trades(
+    request: &QueryRiskTradesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/ec-trade-risk/query-risk-trades");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RISK_TRADES,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::report_risk_trade_dispose_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_risk_trade_dispose_result(
+    request: &ReportRiskTradeDisposeResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result");
+    Ok(ApiRequest {
+        operation: &operations::REPORT_RISK_TRADE_DISPOSE_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::report_trade_union_information`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_trade_union_information(
+    request: &ReportTradeUnionInformationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/report-trade-union-information");
+    Ok(ApiRequest {
+        operation: &operations::REPORT_TRADE_UNION_INFORMATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_trade_risk_information`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_trade_risk_information(
+    request: &QueryTradeRiskInformationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/trade-risk-information");
+    if let Some(value) = &request.sp_mchid {
+        target.query("sp_mchid", value);
+    }
+    if let Some(value) = &request.acquiring_bank_id {
+        target.query("acquiring_bank_id", value);
+    }
+    if let Some(value) = &request.channel_id {
+        target.query("channel_id", value);
+    }
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("out_trade_no", &request.out_trade_no);
+    if let Some(value) = &request.complaints_information {
+        target.query("complaints_information", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRADE_RISK_INFORMATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::report_trade_risk_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_trade_risk_result(
+    request: &ReportTradeRiskResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/trade-risk-result");
+    Ok(ApiRequest {
+        operation: &operations::REPORT_TRADE_RISK_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::delete_violation_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_violation_notification(
+    request: &DeleteViolationNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/violation-notifications");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_VIOLATION_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_violation_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_violation_notification(
+    request: &QueryViolationNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/violation-notifications");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_VIOLATION_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::create_violation_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_violation_notification(
+    request: &CreateViolationNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/violation-notifications");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_VIOLATION_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::update_violation_notification`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_violation_notification(
+    request: &UpdateViolationNotificationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant-risk-manage/violation-notifications");
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_VIOLATION_NOTIFICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::list_transaction_block_records`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_transaction_block_records(
+    request: &ListTransactionBlockRecordsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transaction-block/transaction-block-records/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    target.query("limit", &request.limit.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_TRANSACTION_BLOCK_RECORDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_transaction_block_record`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transaction_block_record(
+    request: &QueryTransactionBlockRecordRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transaction-block/transaction-block-records/");
+    target.segment("block_record_id", &request.block_record_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSACTION_BLOCK_RECORD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::appeal_transaction_block`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_appeal_transaction_block(
+    request: &AppealTransactionBlockRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transaction-block/transaction-block-submissions/sub-mchid/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::APPEAL_TRANSACTION_BLOCK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RiskComplianceClient::query_transaction_block_appeal`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transaction_block_appeal(
+    request: &QueryTransactionBlockAppealRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transaction-block/transaction-block-submissions/");
+    target.segment("block_submission_id", &request.block_submission_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSACTION_BLOCK_APPEAL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

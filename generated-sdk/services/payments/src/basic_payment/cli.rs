@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 基础支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).app_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_prepay(&request),
+        crate::runtime::dispatch::show::<super::PrepayResponse>,
     )
 }
 /// `app_prepay_with_contract`: APP下单并签约
@@ -43,8 +45,10 @@ fn app_prepay_with_contract(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).app_prepay_with_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_prepay_with_contract(&request),
+        crate::runtime::dispatch::show::<super::PrepayResponse>,
     )
 }
 /// `codepay`: 付款码支付
@@ -55,8 +59,10 @@ fn codepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).codepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_codepay(&request),
+        crate::runtime::dispatch::show::<super::CodepayResponse>,
     )
 }
 /// `h5_prepay`: H5下单API
@@ -67,8 +73,10 @@ fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).h5_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_prepay(&request),
+        crate::runtime::dispatch::show::<super::H5PrepayResponse>,
     )
 }
 /// `query_order_by_id`: 微信支付订单号查询
@@ -79,8 +87,10 @@ fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).query_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_id(&request),
+        crate::runtime::dispatch::show::<super::Transaction>,
     )
 }
 /// `jsapi_prepay`: JSAPI下单API
@@ -91,8 +101,10 @@ fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).jsapi_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_prepay(&request),
+        crate::runtime::dispatch::show::<super::PrepayResponse>,
     )
 }
 /// `jsapi_prepay_with_contract`: JSAPI下单并授权/签约
@@ -106,8 +118,10 @@ fn jsapi_prepay_with_contract(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).jsapi_prepay_with_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_prepay_with_contract(&request),
+        crate::runtime::dispatch::show::<super::PrepayResponse>,
     )
 }
 /// `native_prepay`: Native下单API
@@ -118,8 +132,10 @@ fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).native_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_native_prepay(&request),
+        crate::runtime::dispatch::show::<super::NativePrepayResponse>,
     )
 }
 /// `query_order_by_out_trade_no`: 商户订单号查询
@@ -133,8 +149,10 @@ fn query_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).query_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderByOutTradeNoResponse>,
     )
 }
 /// `close_order`: 关单API
@@ -145,8 +163,10 @@ fn close_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::BasicPaymentClient::new(client).close_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `reverse_order`: 撤销
@@ -157,7 +177,9 @@ fn reverse_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BasicPaymentClient::new(client).reverse_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_reverse_order(&request),
+        crate::runtime::dispatch::show::<super::ReverseOrderResponse>,
     )
 }

@@ -72,21 +72,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &AppPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &AppPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/app");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -129,21 +117,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &AppPrepayWithContractRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &AppPrepayWithContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/app-with-contract");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY_WITH_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay_with_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -174,21 +150,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &CodepayRequest,
     ) -> crate::runtime::Call<'a, CodepayResponse> {
-        fn prepare(request: &CodepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/codepay");
-            Ok(ApiRequest {
-                operation: &operations::CODEPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_codepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -238,21 +202,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &H5PrepayRequest,
     ) -> crate::runtime::Call<'a, H5PrepayResponse> {
-        fn prepare(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/h5");
-            Ok(ApiRequest {
-                operation: &operations::H5_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -291,23 +243,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &QueryOrderByIdRequest,
     ) -> crate::runtime::Call<'a, Transaction> {
-        fn prepare(request: &QueryOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.query("mchid", &request.mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -358,21 +296,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &JsapiPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &JsapiPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -415,23 +341,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &JsapiPrepayWithContractRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(
-            request: &JsapiPrepayWithContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/jsapi-with-contract");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay_with_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -483,21 +395,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &NativePrepayRequest,
     ) -> crate::runtime::Call<'a, NativePrepayResponse> {
-        fn prepare(request: &NativePrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/native");
-            Ok(ApiRequest {
-                operation: &operations::NATIVE_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_native_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -548,25 +448,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &QueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.query("mchid", &request.mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -616,23 +500,9 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &CloseOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -663,24 +533,179 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         &self,
         request: &ReverseOrderRequest,
     ) -> crate::runtime::Call<'a, ReverseOrderResponse> {
-        fn prepare(request: &ReverseOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BasicPaymentClient::app_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay(
+    request: &AppPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::app_prepay_with_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay_with_contract(
+    request: &AppPrepayWithContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/app-with-contract");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY_WITH_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::codepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_codepay(request: &CodepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/codepay");
+    Ok(ApiRequest {
+        operation: &operations::CODEPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::h5_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_prepay(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/h5");
+    Ok(ApiRequest {
+        operation: &operations::H5_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::query_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_id(
+    request: &QueryOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.query("mchid", &request.mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::jsapi_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay(
+    request: &JsapiPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::jsapi_prepay_with_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay_with_contract(
+    request: &JsapiPrepayWithContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/jsapi-with-contract");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::native_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_native_prepay(
+    request: &NativePrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/native");
+    Ok(ApiRequest {
+        operation: &operations::NATIVE_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_out_trade_no(
+    request: &QueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.query("mchid", &request.mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::close_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_order(
+    request: &CloseOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BasicPaymentClient::reverse_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_order(
+    request: &ReverseOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 账单 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -25,8 +25,10 @@ fn apply_fund_flow_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BillClient::new(client).apply_fund_flow_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_fund_flow_bill(&request),
+        crate::runtime::dispatch::show::<super::QueryBillEntity>,
     )
 }
 /// `apply_sub_merchant_fund_flow_bill`: 申请单个子商户资金账单API
@@ -40,8 +42,10 @@ fn apply_sub_merchant_fund_flow_bill(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BillClient::new(client).apply_sub_merchant_fund_flow_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_sub_merchant_fund_flow_bill(&request),
+        crate::runtime::dispatch::show::<super::QueryEncryptBillEntity>,
     )
 }
 /// `apply_trade_bill`: 申请交易账单API
@@ -52,8 +56,10 @@ fn apply_trade_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BillClient::new(client).apply_trade_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_trade_bill(&request),
+        crate::runtime::dispatch::show::<super::QueryBillEntity>,
     )
 }
 /// `download_bill_file`: 下载账单API
@@ -85,7 +91,9 @@ fn apply_ecommerce_fund_flow_bill(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BillClient::new(client).apply_ecommerce_fund_flow_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_ecommerce_fund_flow_bill(&request),
+        crate::runtime::dispatch::show::<super::ApplyEcommerceFundFlowBillResponse>,
     )
 }

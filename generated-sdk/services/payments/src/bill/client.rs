@@ -53,31 +53,9 @@ impl<'a, T: Transport> BillClient<'a, T> {
         &self,
         request: &ApplyFundFlowBillRequest,
     ) -> crate::runtime::Call<'a, QueryBillEntity> {
-        fn prepare(request: &ApplyFundFlowBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bill/fundflowbill");
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.account_type {
-                target.query("account_type", value.as_str());
-            }
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::APPLY_FUND_FLOW_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_fund_flow_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -114,30 +92,9 @@ impl<'a, T: Transport> BillClient<'a, T> {
         &self,
         request: &ApplySubMerchantFundFlowBillRequest,
     ) -> crate::runtime::Call<'a, QueryEncryptBillEntity> {
-        fn prepare(
-            request: &ApplySubMerchantFundFlowBillRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bill/sub-merchant-fundflowbill");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            target.query("algorithm", request.algorithm.as_str());
-            target.query("account_type", request.account_type.as_str());
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SUB_MERCHANT_FUND_FLOW_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_sub_merchant_fund_flow_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -175,31 +132,9 @@ impl<'a, T: Transport> BillClient<'a, T> {
         &self,
         request: &ApplyTradeBillRequest,
     ) -> crate::runtime::Call<'a, QueryBillEntity> {
-        fn prepare(request: &ApplyTradeBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bill/tradebill");
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.bill_type {
-                target.query("bill_type", value.as_str());
-            }
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRADE_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_trade_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -292,32 +227,105 @@ impl<'a, T: Transport> BillClient<'a, T> {
         &self,
         request: &ApplyEcommerceFundFlowBillRequest,
     ) -> crate::runtime::Call<'a, ApplyEcommerceFundFlowBillResponse> {
-        fn prepare(
-            request: &ApplyEcommerceFundFlowBillRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/ecommerce/bill/fundflowbill");
-            target.query("bill_date", &request.bill_date);
-            target.query("account_type", request.account_type.as_str());
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            target.query("algorithm", request.algorithm.as_str());
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ECOMMERCE_FUND_FLOW_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_ecommerce_fund_flow_bill(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BillClient::apply_fund_flow_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_fund_flow_bill(
+    request: &ApplyFundFlowBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bill/fundflowbill");
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.account_type {
+        target.query("account_type", value.as_str());
+    }
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::APPLY_FUND_FLOW_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BillClient::apply_sub_merchant_fund_flow_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_sub_merchant_fund_flow_bill(
+    request: &ApplySubMerchantFundFlowBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bill/sub-merchant-fundflowbill");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    target.query("algorithm", request.algorithm.as_str());
+    target.query("account_type", request.account_type.as_str());
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SUB_MERCHANT_FUND_FLOW_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BillClient::apply_trade_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_trade_bill(
+    request: &ApplyTradeBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bill/tradebill");
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.bill_type {
+        target.query("bill_type", value.as_str());
+    }
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRADE_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BillClient::apply_ecommerce_fund_flow_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_ecommerce_fund_flow_bill(
+    request: &ApplyEcommerceFundFlowBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/ecommerce/bill/fundflowbill");
+    target.query("bill_date", &request.bill_date);
+    target.query("account_type", request.account_type.as_str());
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    target.query("algorithm", request.algorithm.as_str());
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ECOMMERCE_FUND_FLOW_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }
 impl DownloadBillFileRequest {
     /// The request of a download URL as an earlier answer gives it (its `download_url`): the URL's path must be `/v3/billdownload/file`, and its query parameters become the fields. Pass the same answer's `hash_value` to [`BillClient::download_bill_file`] as the expected SHA-1.

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 平台证书 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -24,7 +24,9 @@ fn download_platform_certificates(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CertificatesClient::new(client).download_platform_certificates(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_platform_certificates(&request),
+        crate::runtime::dispatch::show::<super::CertificateList>,
     )
 }

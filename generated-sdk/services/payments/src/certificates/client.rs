@@ -46,27 +46,28 @@ impl<'a, T: Transport> CertificatesClient<'a, T> {
         &self,
         request: &DownloadPlatformCertificatesRequest,
     ) -> crate::runtime::Call<'a, CertificateList> {
-        fn prepare(
-            request: &DownloadPlatformCertificatesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/certificates");
-            if let Some(value) = &request.algorithm_type {
-                target.query("algorithm_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_PLATFORM_CERTIFICATES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_platform_certificates(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`CertificatesClient::download_platform_certificates`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_platform_certificates(
+    request: &DownloadPlatformCertificatesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/certificates");
+    if let Some(value) = &request.algorithm_type {
+        target.query("algorithm_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_PLATFORM_CERTIFICATES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 合单支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -28,8 +28,10 @@ fn app_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).app_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_prepay(&request),
+        crate::runtime::dispatch::show::<super::AppPrepayResponse>,
     )
 }
 /// `h5_prepay`: 合单下单-H5支付API
@@ -40,8 +42,10 @@ fn h5_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).h5_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_prepay(&request),
+        crate::runtime::dispatch::show::<super::H5PrepayResponse>,
     )
 }
 /// `query_order_by_id`: 个人收款交易通过微信支付订单号查单
@@ -52,8 +56,10 @@ fn query_order_by_id(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).query_order_by_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_id(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderByIdResponse>,
     )
 }
 /// `jsapi_prepay`: 合单下单-JSAPI支付API
@@ -64,8 +70,10 @@ fn jsapi_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).jsapi_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_prepay(&request),
+        crate::runtime::dispatch::show::<super::JsapiPrepayResponse>,
     )
 }
 /// `miniprogram_prepay`: 个人收款交易下单-小程序
@@ -76,8 +84,10 @@ fn miniprogram_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).miniprogram_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_prepay(&request),
+        crate::runtime::dispatch::show::<super::JsapiPrepayResponse>,
     )
 }
 /// `native_prepay`: 合单下单-Native支付API
@@ -88,8 +98,10 @@ fn native_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).native_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_native_prepay(&request),
+        crate::runtime::dispatch::show::<super::NativePrepayResponse>,
     )
 }
 /// `query_order_by_out_trade_no`: 合单查询订单API
@@ -103,8 +115,10 @@ fn query_order_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CombinePaymentClient::new(client).query_order_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderByOutTradeNoResponse>,
     )
 }
 /// `close_order`: 合单关闭订单API
@@ -115,7 +129,9 @@ fn close_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::CombinePaymentClient::new(client).close_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

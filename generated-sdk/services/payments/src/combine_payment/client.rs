@@ -61,21 +61,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &AppPrepayRequest,
     ) -> crate::runtime::Call<'a, AppPrepayResponse> {
-        fn prepare(request: &AppPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/app");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -117,21 +105,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &H5PrepayRequest,
     ) -> crate::runtime::Call<'a, H5PrepayResponse> {
-        fn prepare(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/h5");
-            Ok(ApiRequest {
-                operation: &operations::H5_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -162,22 +138,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &QueryOrderByIdRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByIdResponse> {
-        fn prepare(request: &QueryOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/id/");
-            target.segment("combine_transaction_id", &request.combine_transaction_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -219,21 +182,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &JsapiPrepayRequest,
     ) -> crate::runtime::Call<'a, JsapiPrepayResponse> {
-        fn prepare(request: &JsapiPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -264,21 +215,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &MiniprogramPrepayRequest,
     ) -> crate::runtime::Call<'a, JsapiPrepayResponse> {
-        fn prepare(request: &MiniprogramPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/miniprogram");
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -319,21 +258,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &NativePrepayRequest,
     ) -> crate::runtime::Call<'a, NativePrepayResponse> {
-        fn prepare(request: &NativePrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/native");
-            Ok(ApiRequest {
-                operation: &operations::NATIVE_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_native_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -373,24 +300,9 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &QueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/out-trade-no/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -431,24 +343,132 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         &self,
         request: &CloseOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/combine-transactions/out-trade-no/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_order(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`CombinePaymentClient::app_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay(
+    request: &AppPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::h5_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_prepay(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/h5");
+    Ok(ApiRequest {
+        operation: &operations::H5_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::query_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_id(
+    request: &QueryOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/id/");
+    target.segment("combine_transaction_id", &request.combine_transaction_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::jsapi_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay(
+    request: &JsapiPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::miniprogram_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_prepay(
+    request: &MiniprogramPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/miniprogram");
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::native_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_native_prepay(
+    request: &NativePrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/native");
+    Ok(ApiRequest {
+        operation: &operations::NATIVE_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_out_trade_no(
+    request: &QueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/out-trade-no/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CombinePaymentClient::close_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_order(
+    request: &CloseOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/combine-transactions/out-trade-no/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 通用接口 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -35,8 +35,10 @@ fn list_provinces(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).list_provinces(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_provinces(&request),
+        crate::runtime::dispatch::show::<super::ListProvincesResponse>,
     )
 }
 /// `list_cities`: 查询城市列表API
@@ -47,8 +49,10 @@ fn list_cities(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).list_cities(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_cities(&request),
+        crate::runtime::dispatch::show::<super::ListCitiesResponse>,
     )
 }
 /// `list_corporate_banks`: 查询支持对公业务的银行列表API
@@ -59,8 +63,10 @@ fn list_corporate_banks(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).list_corporate_banks(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_corporate_banks(&request),
+        crate::runtime::dispatch::show::<super::ListCorporateBanksResponse>,
     )
 }
 /// `list_personal_banks`: 查询支持个人业务的银行列表API
@@ -71,8 +77,10 @@ fn list_personal_banks(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).list_personal_banks(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_personal_banks(&request),
+        crate::runtime::dispatch::show::<super::ListCorporateBanksResponse>,
     )
 }
 /// `search_bank_by_account`: 获取对私银行卡号开户银行API
@@ -83,8 +91,10 @@ fn search_bank_by_account(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).search_bank_by_account(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_search_bank_by_account(&request),
+        crate::runtime::dispatch::show::<super::SearchBankByAccountResponse>,
     )
 }
 /// `list_bank_branches`: 查询支行列表API
@@ -95,8 +105,10 @@ fn list_bank_branches(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).list_bank_branches(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_bank_branches(&request),
+        crate::runtime::dispatch::show::<super::ListBankBranchesResponse>,
     )
 }
 /// `transform_express_openid`: 用户openid转换API
@@ -107,8 +119,10 @@ fn transform_express_openid(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).transform_express_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_transform_express_openid(&request),
+        crate::runtime::dispatch::show::<super::TransformExpressOpenidResponse>,
     )
 }
 /// `upload_image`: 文件上传
@@ -123,8 +137,10 @@ fn upload_image(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).upload_image(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_image(&request, file),
+        crate::runtime::dispatch::show::<super::ImageUploadResponse>,
     )
 }
 /// `upload_video`: 视频上传API
@@ -139,8 +155,10 @@ fn upload_video(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(file) => file,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).upload_video(&request, file),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_upload_video(&request, file),
+        crate::runtime::dispatch::show::<super::VideoUploadResponse>,
     )
 }
 /// `apply_rate_activity`: 报名费率优惠活动API
@@ -151,8 +169,10 @@ fn apply_rate_activity(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).apply_rate_activity(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_rate_activity(&request),
+        crate::runtime::dispatch::show::<super::ApplyRateActivityResponse>,
     )
 }
 /// `query_rate_activity_application`: 根据申请单ID查询申请单结果API
@@ -166,8 +186,10 @@ fn query_rate_activity_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).query_rate_activity_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_rate_activity_application(&request),
+        crate::runtime::dispatch::show::<super::QueryRateActivityApplicationResponse>,
     )
 }
 /// `update_rate_activity_application`: 修改单据信息API
@@ -181,8 +203,10 @@ fn update_rate_activity_application(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).update_rate_activity_application(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_rate_activity_application(&request),
+        crate::runtime::dispatch::show::<super::ApplyRateActivityResponse>,
     )
 }
 /// `verify_real_name`: 实名信息校验
@@ -193,8 +217,10 @@ fn verify_real_name(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).verify_real_name(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_verify_real_name(&request),
+        crate::runtime::dispatch::show::<super::VerifyRealNameResponse>,
     )
 }
 /// `echo_security_test`: 商户签名验签／加解密测试
@@ -205,16 +231,18 @@ fn echo_security_test(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CommonClient::new(client).echo_security_test(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_echo_security_test(&request),
+        crate::runtime::dispatch::show::<super::EchoSecurityTestResponse>,
     )
 }
 /// `notify_webhook`: 南桥接口-微信支付平台通知商户平台协议及数据结构
 fn notify_webhook(client: &crate::runtime::Client, input: Input) -> Call<'_> {
     fn show(
-        outcome: super::NotifyWebhookOutcome,
+        response: crate::runtime::ApiResponse,
     ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
-        match outcome {
+        match super::NotifyWebhookOutcome::decode(response)? {
             super::NotifyWebhookOutcome::Ok(body) => {
                 crate::runtime::dispatch::encode(&body).map(Some)
             }
@@ -227,8 +255,9 @@ fn notify_webhook(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::shown(
-        super::CommonClient::new(client).notify_webhook(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_webhook(&request),
         show,
     )
 }

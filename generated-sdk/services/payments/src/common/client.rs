@@ -57,21 +57,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ListProvincesRequest,
     ) -> crate::runtime::Call<'a, ListProvincesResponse> {
-        fn prepare(request: &ListProvincesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/areas/provinces");
-            Ok(ApiRequest {
-                operation: &operations::LIST_PROVINCES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_provinces(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -102,23 +90,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ListCitiesRequest,
     ) -> crate::runtime::Call<'a, ListCitiesResponse> {
-        fn prepare(request: &ListCitiesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/areas/provinces/");
-            target.segment("province_code", &request.province_code.to_string())?;
-            target.literal("/cities");
-            Ok(ApiRequest {
-                operation: &operations::LIST_CITIES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_cities(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -149,25 +123,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ListCorporateBanksRequest,
     ) -> crate::runtime::Call<'a, ListCorporateBanksResponse> {
-        fn prepare(request: &ListCorporateBanksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/banks/corporate-banking");
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_CORPORATE_BANKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_corporate_banks(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -198,25 +156,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ListPersonalBanksRequest,
     ) -> crate::runtime::Call<'a, ListCorporateBanksResponse> {
-        fn prepare(request: &ListPersonalBanksRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/banks/personal-banking");
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_PERSONAL_BANKS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_personal_banks(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -247,22 +189,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &SearchBankByAccountRequest,
     ) -> crate::runtime::Call<'a, SearchBankByAccountResponse> {
-        fn prepare(request: &SearchBankByAccountRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/banks/search-banks-by-bank-account");
-            target.query("account_number", &request.account_number);
-            Ok(ApiRequest {
-                operation: &operations::SEARCH_BANK_BY_ACCOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_search_bank_by_account(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -293,28 +222,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ListBankBranchesRequest,
     ) -> crate::runtime::Call<'a, ListBankBranchesResponse> {
-        fn prepare(request: &ListBankBranchesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/capital/capitallhh/banks/");
-            target.segment("bank_alias_code", &request.bank_alias_code)?;
-            target.literal("/branches");
-            target.query("city_code", &request.city_code.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_BANK_BRANCHES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_bank_branches(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -345,25 +255,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &TransformExpressOpenidRequest,
     ) -> crate::runtime::Call<'a, TransformExpressOpenidResponse> {
-        fn prepare(
-            request: &TransformExpressOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/express/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/transform");
-            Ok(ApiRequest {
-                operation: &operations::TRANSFORM_EXPRESS_OPENID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_transform_express_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -407,29 +301,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         request: &UploadImageRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, ImageUploadResponse> {
-        fn prepare(
-            request: &UploadImageRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/media/upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_IMAGE,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_IMAGE,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_image(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -473,29 +347,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         request: &UploadVideoRequest,
         file: crate::runtime::UploadFile,
     ) -> crate::runtime::Call<'a, VideoUploadResponse> {
-        fn prepare(
-            request: &UploadVideoRequest,
-            file: crate::runtime::UploadFile,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchant/media/video_upload");
-            let (meta, upload) = crate::runtime::prepare_upload(
-                request,
-                file,
-                &operations::uploads::UPLOAD_VIDEO,
-            )?;
-            Ok(ApiRequest {
-                operation: &operations::UPLOAD_VIDEO,
-                path_and_query: target.finish(),
-                body: Some(meta),
-                upload: Some(upload),
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, file),
+            prepare_upload_video(request, file),
             crate::runtime::decode_json_object,
         )
     }
@@ -526,21 +380,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &ApplyRateActivityRequest,
     ) -> crate::runtime::Call<'a, ApplyRateActivityResponse> {
-        fn prepare(request: &ApplyRateActivityRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/rate-activity/applications");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RATE_ACTIVITY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_rate_activity(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -571,24 +413,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &QueryRateActivityApplicationRequest,
     ) -> crate::runtime::Call<'a, QueryRateActivityApplicationResponse> {
-        fn prepare(
-            request: &QueryRateActivityApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/rate-activity/applications/id/");
-            target.segment("application_id", &request.application_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RATE_ACTIVITY_APPLICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_rate_activity_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -619,24 +446,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &UpdateRateActivityApplicationRequest,
     ) -> crate::runtime::Call<'a, ApplyRateActivityResponse> {
-        fn prepare(
-            request: &UpdateRateActivityApplicationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/rate-activity/applications/id/");
-            target.segment("application_id", &request.application_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_RATE_ACTIVITY_APPLICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_rate_activity_application(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -667,25 +479,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &VerifyRealNameRequest,
     ) -> crate::runtime::Call<'a, VerifyRealNameResponse> {
-        fn prepare(request: &VerifyRealNameRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/realname/verify");
-            target.query("credential_type", request.credential_type.as_str());
-            target.query("encrypted_credential_id", &request.encrypted_credential_id);
-            target.query("encrypted_name", &request.encrypted_name);
-            target.query("wxp_trade_no", &request.wxp_trade_no);
-            Ok(ApiRequest {
-                operation: &operations::VERIFY_REAL_NAME,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_verify_real_name(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -717,21 +513,9 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &EchoSecurityTestRequest,
     ) -> crate::runtime::Call<'a, EchoSecurityTestResponse> {
-        fn prepare(request: &EchoSecurityTestRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/security/echo");
-            Ok(ApiRequest {
-                operation: &operations::ECHO_SECURITY_TEST,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_echo_security_test(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -762,22 +546,273 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         &self,
         request: &NotifyWebhookRequest,
     ) -> crate::runtime::Call<'a, NotifyWebhookOutcome> {
-        fn prepare(request: &NotifyWebhookRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webhooks");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_WEBHOOK,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_webhook(request),
             NotifyWebhookOutcome::decode,
         )
     }
+}
+/// The request of [`CommonClient::list_provinces`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_provinces(
+    request: &ListProvincesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/areas/provinces");
+    Ok(ApiRequest {
+        operation: &operations::LIST_PROVINCES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::list_cities`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_cities(
+    request: &ListCitiesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/areas/provinces/");
+    target.segment("province_code", &request.province_code.to_string())?;
+    target.literal("/cities");
+    Ok(ApiRequest {
+        operation: &operations::LIST_CITIES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::list_corporate_banks`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_corporate_banks(
+    request: &ListCorporateBanksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/banks/corporate-banking");
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_CORPORATE_BANKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::list_personal_banks`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_personal_banks(
+    request: &ListPersonalBanksRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/banks/personal-banking");
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_PERSONAL_BANKS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::search_bank_by_account`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_search_bank_by_account(
+    request: &SearchBankByAccountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/banks/search-banks-by-bank-account");
+    target.query("account_number", &request.account_number);
+    Ok(ApiRequest {
+        operation: &operations::SEARCH_BANK_BY_ACCOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::list_bank_branches`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_bank_branches(
+    request: &ListBankBranchesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/capital/capitallhh/banks/");
+    target.segment("bank_alias_code", &request.bank_alias_code)?;
+    target.literal("/branches");
+    target.query("city_code", &request.city_code.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_BANK_BRANCHES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::transform_express_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_transform_express_openid(
+    request: &TransformExpressOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/express/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/transform");
+    Ok(ApiRequest {
+        operation: &operations::TRANSFORM_EXPRESS_OPENID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::upload_image`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_image(
+    request: &UploadImageRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/media/upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_IMAGE,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_IMAGE,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::upload_video`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_upload_video(
+    request: &UploadVideoRequest,
+    file: crate::runtime::UploadFile,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchant/media/video_upload");
+    let (meta, upload) = crate::runtime::prepare_upload(
+        request,
+        file,
+        &operations::uploads::UPLOAD_VIDEO,
+    )?;
+    Ok(ApiRequest {
+        operation: &operations::UPLOAD_VIDEO,
+        path_and_query: target.finish(),
+        body: Some(meta),
+        upload: Some(upload),
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::apply_rate_activity`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_rate_activity(
+    request: &ApplyRateActivityRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/rate-activity/applications");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RATE_ACTIVITY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::query_rate_activity_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_rate_activity_application(
+    request: &QueryRateActivityApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/rate-activity/applications/id/");
+    target.segment("application_id", &request.application_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RATE_ACTIVITY_APPLICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::update_rate_activity_application`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_rate_activity_application(
+    request: &UpdateRateActivityApplicationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/rate-activity/applications/id/");
+    target.segment("application_id", &request.application_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_RATE_ACTIVITY_APPLICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::verify_real_name`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_verify_real_name(
+    request: &VerifyRealNameRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/realname/verify");
+    target.query("credential_type", request.credential_type.as_str());
+    target.query("encrypted_credential_id", &request.encrypted_credential_id);
+    target.query("encrypted_name", &request.encrypted_name);
+    target.query("wxp_trade_no", &request.wxp_trade_no);
+    Ok(ApiRequest {
+        operation: &operations::VERIFY_REAL_NAME,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::echo_security_test`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_echo_security_test(
+    request: &EchoSecurityTestRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/security/echo");
+    Ok(ApiRequest {
+        operation: &operations::ECHO_SECURITY_TEST,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CommonClient::notify_webhook`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_webhook(
+    request: &NotifyWebhookRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webhooks");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_WEBHOOK,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

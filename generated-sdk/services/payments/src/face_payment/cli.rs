@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 刷脸支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -36,8 +36,10 @@ fn query_face_user(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_face_user(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_face_user(&request),
+        crate::runtime::dispatch::show::<super::QueryFaceUserResponse>,
     )
 }
 /// `query_device_inspection`: 获取出厂检查结果
@@ -48,8 +50,10 @@ fn query_device_inspection(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_device_inspection(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_device_inspection(&request),
+        crate::runtime::dispatch::show::<super::QueryDeviceInspectionResponse>,
     )
 }
 /// `list_devices`: 智能设备列表
@@ -60,8 +64,10 @@ fn list_devices(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).list_devices(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_devices(&request),
+        crate::runtime::dispatch::show::<super::ListDevicesResponse>,
     )
 }
 /// `query_authinfo`: 获取authinfo接口
@@ -72,8 +78,10 @@ fn query_authinfo(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_authinfo(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_authinfo(&request),
+        crate::runtime::dispatch::show::<super::QueryAuthinfoResponse>,
     )
 }
 /// `presign_contract`: 预签约接口
@@ -84,8 +92,10 @@ fn presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).presign_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_presign_contract(&request),
+        crate::runtime::dispatch::show::<super::PresignContractResponse>,
     )
 }
 /// `query_contract`: 签约查询接口
@@ -96,8 +106,10 @@ fn query_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryContractResponse>,
     )
 }
 /// `list_face_collections`: 查询重采用户列表
@@ -108,8 +120,10 @@ fn list_face_collections(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).list_face_collections(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_face_collections(&request),
+        crate::runtime::dispatch::show::<super::ListFaceCollectionsResponse>,
     )
 }
 /// `query_face_collection`: 查询重采请求详情
@@ -120,8 +134,10 @@ fn query_face_collection(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_face_collection(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_face_collection(&request),
+        crate::runtime::dispatch::show::<super::FaceCollections>,
     )
 }
 /// `create_repayment_url`: 获取还款链接接口
@@ -132,8 +148,10 @@ fn create_repayment_url(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).create_repayment_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_repayment_url(&request),
+        crate::runtime::dispatch::show::<super::CreateRepaymentUrlResponse>,
     )
 }
 /// `create_transaction`: 申请扣款接口
@@ -144,8 +162,10 @@ fn create_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).create_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transaction(&request),
+        crate::runtime::dispatch::show::<super::CreateTransactionResponse>,
     )
 }
 /// `query_transaction_by_out_trade_no`: 查单接口
@@ -159,8 +179,10 @@ fn query_transaction_by_out_trade_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_transaction_by_out_trade_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transaction_by_out_trade_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransactionByOutTradeNoResponse>,
     )
 }
 /// `list_organizations`: 查询机构信息接口
@@ -171,8 +193,10 @@ fn list_organizations(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).list_organizations(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_organizations(&request),
+        crate::runtime::dispatch::show::<super::ListOrganizationsResponse>,
     )
 }
 /// `query_organization_user`: 刷脸用户信息查询接口
@@ -183,8 +207,10 @@ fn query_organization_user(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).query_organization_user(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_organization_user(&request),
+        crate::runtime::dispatch::show::<super::QueryOrganizationUserResponse>,
     )
 }
 /// `update_organization_user`: 刷脸用户信息修改接口
@@ -195,8 +221,10 @@ fn update_organization_user(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FacePaymentClient::new(client).update_organization_user(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_update_organization_user(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `terminate_organization_user_contract`: 解除刷脸用户签约关系接口
@@ -210,9 +238,10 @@ fn terminate_organization_user_contract(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::FacePaymentClient::new(client)
-            .terminate_organization_user_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_organization_user_contract(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_token`: 获取凭证授权接口
@@ -223,7 +252,9 @@ fn create_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::FacePaymentClient::new(client).create_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_token(&request),
+        crate::runtime::dispatch::show::<super::CreateTokenResponse>,
     )
 }

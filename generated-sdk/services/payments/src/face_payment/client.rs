@@ -57,33 +57,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryFaceUserRequest,
     ) -> crate::runtime::Call<'a, QueryFaceUserResponse> {
-        fn prepare(request: &QueryFaceUserRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/facemch/users/");
-            target.segment("face_sid", &request.face_sid)?;
-            target.query("info_type", request.info_type.as_str());
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.sub_serial_no {
-                target.query("sub_serial_no", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_FACE_USER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_face_user(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -114,22 +90,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryDeviceInspectionRequest,
     ) -> crate::runtime::Call<'a, QueryDeviceInspectionResponse> {
-        fn prepare(request: &QueryDeviceInspectionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/iotmanage/device-inspections/");
-            target.segment("device_sn", &request.device_sn)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEVICE_INSPECTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_device_inspection(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -160,23 +123,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &ListDevicesRequest,
     ) -> crate::runtime::Call<'a, ListDevicesResponse> {
-        fn prepare(request: &ListDevicesRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/iotmanage/devices");
-            target.query("limit", &request.limit.to_string());
-            target.query("offset", &request.offset.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_DEVICES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_devices(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -207,21 +156,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryAuthinfoRequest,
     ) -> crate::runtime::Call<'a, QueryAuthinfoResponse> {
-        fn prepare(request: &QueryAuthinfoRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/authinfo");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_AUTHINFO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_authinfo(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -252,21 +189,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &PresignContractRequest,
     ) -> crate::runtime::Call<'a, PresignContractResponse> {
-        fn prepare(request: &PresignContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/contracts/presign");
-            Ok(ApiRequest {
-                operation: &operations::PRESIGN_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_presign_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -297,25 +222,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryContractRequest,
     ) -> crate::runtime::Call<'a, QueryContractResponse> {
-        fn prepare(request: &QueryContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -346,28 +255,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &ListFaceCollectionsRequest,
     ) -> crate::runtime::Call<'a, ListFaceCollectionsResponse> {
-        fn prepare(request: &ListFaceCollectionsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/face-collections");
-            target.query("organization_id", &request.organization_id);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_FACE_COLLECTIONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_face_collections(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -398,22 +288,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryFaceCollectionRequest,
     ) -> crate::runtime::Call<'a, FaceCollections> {
-        fn prepare(request: &QueryFaceCollectionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/face-collections/");
-            target.segment("collection_id", &request.collection_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_FACE_COLLECTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_face_collection(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -444,21 +321,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &CreateRepaymentUrlRequest,
     ) -> crate::runtime::Call<'a, CreateRepaymentUrlResponse> {
-        fn prepare(request: &CreateRepaymentUrlRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/repayment-url");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_REPAYMENT_URL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_repayment_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -489,21 +354,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &CreateTransactionRequest,
     ) -> crate::runtime::Call<'a, CreateTransactionResponse> {
-        fn prepare(request: &CreateTransactionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/transactions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -534,27 +387,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryTransactionByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransactionByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryTransactionByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlineface/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("business_product_id", request.business_product_id.as_str());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSACTION_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transaction_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -585,27 +420,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &ListOrganizationsRequest,
     ) -> crate::runtime::Call<'a, ListOrganizationsResponse> {
-        fn prepare(request: &ListOrganizationsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlinefacemch/organizations");
-            if let Some(value) = &request.organization_id {
-                target.query("organization_id", value);
-            }
-            if let Some(value) = &request.organization_name {
-                target.query("organization_name", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_ORGANIZATIONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_organizations(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -636,24 +453,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &QueryOrganizationUserRequest,
     ) -> crate::runtime::Call<'a, QueryOrganizationUserResponse> {
-        fn prepare(request: &QueryOrganizationUserRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlinefacemch/organizations/");
-            target.segment("organization_id", &request.organization_id)?;
-            target.literal("/users/out-user-id/");
-            target.segment("out_user_id", &request.out_user_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORGANIZATION_USER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_organization_user(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -684,26 +486,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &UpdateOrganizationUserRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &UpdateOrganizationUserRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlinefacemch/organizations/");
-            target.segment("organization_id", &request.organization_id)?;
-            target.literal("/users/out-user-id/");
-            target.segment("out_user_id", &request.out_user_id)?;
-            Ok(ApiRequest {
-                operation: &operations::UPDATE_ORGANIZATION_USER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_update_organization_user(request),
             crate::runtime::decode_empty,
         )
     }
@@ -734,27 +519,9 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &TerminateOrganizationUserContractRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminateOrganizationUserContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlinefacemch/organizations/");
-            target.segment("organization_id", &request.organization_id)?;
-            target.literal("/users/user-id/");
-            target.segment("user_id", &request.user_id)?;
-            target.literal("/terminate-contract");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_ORGANIZATION_USER_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_organization_user_contract(request),
             crate::runtime::decode_empty,
         )
     }
@@ -785,22 +552,297 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         &self,
         request: &CreateTokenRequest,
     ) -> crate::runtime::Call<'a, CreateTokenResponse> {
-        fn prepare(request: &CreateTokenRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/offlinefacemch/tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_token(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`FacePaymentClient::query_face_user`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_face_user(
+    request: &QueryFaceUserRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/facemch/users/");
+    target.segment("face_sid", &request.face_sid)?;
+    target.query("info_type", request.info_type.as_str());
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.sub_serial_no {
+        target.query("sub_serial_no", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_FACE_USER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_device_inspection`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_device_inspection(
+    request: &QueryDeviceInspectionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/iotmanage/device-inspections/");
+    target.segment("device_sn", &request.device_sn)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEVICE_INSPECTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::list_devices`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_devices(
+    request: &ListDevicesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/iotmanage/devices");
+    target.query("limit", &request.limit.to_string());
+    target.query("offset", &request.offset.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_DEVICES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_authinfo`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_authinfo(
+    request: &QueryAuthinfoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/authinfo");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_AUTHINFO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::presign_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_presign_contract(
+    request: &PresignContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/contracts/presign");
+    Ok(ApiRequest {
+        operation: &operations::PRESIGN_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract(
+    request: &QueryContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::list_face_collections`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_face_collections(
+    request: &ListFaceCollectionsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/face-collections");
+    target.query("organization_id", &request.organization_id);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_FACE_COLLECTIONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_face_collection`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_face_collection(
+    request: &QueryFaceCollectionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/face-collections/");
+    target.segment("collection_id", &request.collection_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_FACE_COLLECTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::create_repayment_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_repayment_url(
+    request: &CreateRepaymentUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/repayment-url");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_REPAYMENT_URL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::create_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transaction(
+    request: &CreateTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/transactions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_transaction_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transaction_by_out_trade_no(
+    request: &QueryTransactionByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlineface/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("business_product_id", request.business_product_id.as_str());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSACTION_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::list_organizations`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_organizations(
+    request: &ListOrganizationsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlinefacemch/organizations");
+    if let Some(value) = &request.organization_id {
+        target.query("organization_id", value);
+    }
+    if let Some(value) = &request.organization_name {
+        target.query("organization_name", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_ORGANIZATIONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::query_organization_user`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_organization_user(
+    request: &QueryOrganizationUserRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlinefacemch/organizations/");
+    target.segment("organization_id", &request.organization_id)?;
+    target.literal("/users/out-user-id/");
+    target.segment("out_user_id", &request.out_user_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORGANIZATION_USER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::update_organization_user`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_update_organization_user(
+    request: &UpdateOrganizationUserRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlinefacemch/organizations/");
+    target.segment("organization_id", &request.organization_id)?;
+    target.literal("/users/out-user-id/");
+    target.segment("out_user_id", &request.out_user_id)?;
+    Ok(ApiRequest {
+        operation: &operations::UPDATE_ORGANIZATION_USER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::terminate_organization_user_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_organization_user_contract(
+    request: &TerminateOrganizationUserContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlinefacemch/organizations/");
+    target.segment("organization_id", &request.organization_id)?;
+    target.literal("/users/user-id/");
+    target.segment("user_id", &request.user_id)?;
+    target.literal("/terminate-contract");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_ORGANIZATION_USER_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`FacePaymentClient::create_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_token(
+    request: &CreateTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/offlinefacemch/tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

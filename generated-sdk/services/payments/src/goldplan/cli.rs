@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 点金计划 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -25,8 +25,10 @@ fn change_custom_page_status(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GoldplanClient::new(client).change_custom_page_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_change_custom_page_status(&request),
+        crate::runtime::dispatch::show::<super::ChangeCustomPageStatusResponse>,
     )
 }
 /// `change_gold_plan_status`: 点金计划管理API
@@ -37,8 +39,10 @@ fn change_gold_plan_status(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::GoldplanClient::new(client).change_gold_plan_status(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_change_gold_plan_status(&request),
+        crate::runtime::dispatch::show::<super::ChangeGoldPlanStatusResponse>,
     )
 }
 /// `close_advertising_show`: 关闭广告展示API
@@ -49,8 +53,10 @@ fn close_advertising_show(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GoldplanClient::new(client).close_advertising_show(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_advertising_show(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `open_advertising_show`: 开通广告展示API
@@ -61,8 +67,10 @@ fn open_advertising_show(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GoldplanClient::new(client).open_advertising_show(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_open_advertising_show(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `set_advertising_industry_filter`: 同业过滤标签管理API
@@ -76,7 +84,9 @@ fn set_advertising_industry_filter(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::GoldplanClient::new(client).set_advertising_industry_filter(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_set_advertising_industry_filter(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

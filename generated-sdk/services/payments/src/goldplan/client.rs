@@ -53,23 +53,9 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         &self,
         request: &ChangeCustomPageStatusRequest,
     ) -> crate::runtime::Call<'a, ChangeCustomPageStatusResponse> {
-        fn prepare(
-            request: &ChangeCustomPageStatusRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/goldplan/merchants/changecustompagestatus");
-            Ok(ApiRequest {
-                operation: &operations::CHANGE_CUSTOM_PAGE_STATUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_change_custom_page_status(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -105,21 +91,9 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         &self,
         request: &ChangeGoldPlanStatusRequest,
     ) -> crate::runtime::Call<'a, ChangeGoldPlanStatusResponse> {
-        fn prepare(request: &ChangeGoldPlanStatusRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/goldplan/merchants/changegoldplanstatus");
-            Ok(ApiRequest {
-                operation: &operations::CHANGE_GOLD_PLAN_STATUS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_change_gold_plan_status(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -162,21 +136,9 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         &self,
         request: &CloseAdvertisingShowRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseAdvertisingShowRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/goldplan/merchants/close-advertising-show");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ADVERTISING_SHOW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_advertising_show(request),
             crate::runtime::decode_empty,
         )
     }
@@ -219,21 +181,9 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         &self,
         request: &OpenAdvertisingShowRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &OpenAdvertisingShowRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/goldplan/merchants/open-advertising-show");
-            Ok(ApiRequest {
-                operation: &operations::OPEN_ADVERTISING_SHOW,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_open_advertising_show(request),
             crate::runtime::decode_empty,
         )
     }
@@ -271,24 +221,85 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         &self,
         request: &SetAdvertisingIndustryFilterRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &SetAdvertisingIndustryFilterRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/goldplan/merchants/set-advertising-industry-filter");
-            Ok(ApiRequest {
-                operation: &operations::SET_ADVERTISING_INDUSTRY_FILTER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_set_advertising_industry_filter(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`GoldplanClient::change_custom_page_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_change_custom_page_status(
+    request: &ChangeCustomPageStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/goldplan/merchants/changecustompagestatus");
+    Ok(ApiRequest {
+        operation: &operations::CHANGE_CUSTOM_PAGE_STATUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GoldplanClient::change_gold_plan_status`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_change_gold_plan_status(
+    request: &ChangeGoldPlanStatusRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/goldplan/merchants/changegoldplanstatus");
+    Ok(ApiRequest {
+        operation: &operations::CHANGE_GOLD_PLAN_STATUS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GoldplanClient::close_advertising_show`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_advertising_show(
+    request: &CloseAdvertisingShowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/goldplan/merchants/close-advertising-show");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ADVERTISING_SHOW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GoldplanClient::open_advertising_show`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_open_advertising_show(
+    request: &OpenAdvertisingShowRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/goldplan/merchants/open-advertising-show");
+    Ok(ApiRequest {
+        operation: &operations::OPEN_ADVERTISING_SHOW,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`GoldplanClient::set_advertising_industry_filter`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_set_advertising_industry_filter(
+    request: &SetAdvertisingIndustryFilterRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/goldplan/merchants/set-advertising-industry-filter");
+    Ok(ApiRequest {
+        operation: &operations::SET_ADVERTISING_INDUSTRY_FILTER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -43,23 +43,9 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
         &self,
         request: &QueryAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryAuthorizationResponse> {
-        fn prepare(request: &QueryAuthorizationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/palmservice/authorization/openid/");
-            target.segment("openid", &request.openid)?;
-            target.query("organization_id", &request.organization_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -90,22 +76,42 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
         &self,
         request: &PreauthorizeRequest,
     ) -> crate::runtime::Call<'a, PreauthorizeResponse> {
-        fn prepare(request: &PreauthorizeRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/palmservice/authorization/preauthorize");
-            Ok(ApiRequest {
-                operation: &operations::PREAUTHORIZE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_preauthorize(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PalmServiceClient::query_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_authorization(
+    request: &QueryAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/palmservice/authorization/openid/");
+    target.segment("openid", &request.openid)?;
+    target.query("organization_id", &request.organization_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PalmServiceClient::preauthorize`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_preauthorize(
+    request: &PreauthorizeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/palmservice/authorization/preauthorize");
+    Ok(ApiRequest {
+        operation: &operations::PREAUTHORIZE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

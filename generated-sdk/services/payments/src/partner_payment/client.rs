@@ -69,21 +69,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &AppPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &AppPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/app");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -114,21 +102,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &AppPrepayWithContractRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &AppPrepayWithContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/app-with-contract");
-            Ok(ApiRequest {
-                operation: &operations::APP_PREPAY_WITH_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_prepay_with_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -159,21 +135,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &CodepayRequest,
     ) -> crate::runtime::Call<'a, CodepayResponse> {
-        fn prepare(request: &CodepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/codepay");
-            Ok(ApiRequest {
-                operation: &operations::CODEPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_codepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -222,21 +186,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &H5PrepayRequest,
     ) -> crate::runtime::Call<'a, H5PrepayResponse> {
-        fn prepare(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/h5");
-            Ok(ApiRequest {
-                operation: &operations::H5_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -275,24 +227,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &QueryOrderByIdRequest,
     ) -> crate::runtime::Call<'a, Transaction> {
-        fn prepare(request: &QueryOrderByIdRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/id/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -341,21 +278,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &JsapiPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &JsapiPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -386,23 +311,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &JsapiPrepayWithContractRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(
-            request: &JsapiPrepayWithContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/jsapi-with-contract");
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_prepay_with_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -442,21 +353,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &MiniprogramPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &MiniprogramPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/miniprogram");
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -505,21 +404,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &NativePrepayRequest,
     ) -> crate::runtime::Call<'a, NativePrepayResponse> {
-        fn prepare(request: &NativePrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/native");
-            Ok(ApiRequest {
-                operation: &operations::NATIVE_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_native_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -567,26 +454,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &QueryOrderByOutTradeNoRequest,
     ) -> crate::runtime::Call<'a, QueryOrderByOutTradeNoResponse> {
-        fn prepare(
-            request: &QueryOrderByOutTradeNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_by_out_trade_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -626,23 +496,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &CloseOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -673,23 +529,9 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &ReverseOrderRequest,
     ) -> crate::runtime::Call<'a, ReverseOrderResponse> {
-        fn prepare(request: &ReverseOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/out-trade-no/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            target.literal("/reverse");
-            Ok(ApiRequest {
-                operation: &operations::REVERSE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_reverse_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -720,22 +562,211 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         &self,
         request: &ScannedPosPrepayRequest,
     ) -> crate::runtime::Call<'a, PrepayResponse> {
-        fn prepare(request: &ScannedPosPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/scannedpos");
-            Ok(ApiRequest {
-                operation: &operations::SCANNED_POS_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_scanned_pos_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PartnerPaymentClient::app_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay(
+    request: &AppPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::app_prepay_with_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_prepay_with_contract(
+    request: &AppPrepayWithContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/app-with-contract");
+    Ok(ApiRequest {
+        operation: &operations::APP_PREPAY_WITH_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::codepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_codepay(request: &CodepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/codepay");
+    Ok(ApiRequest {
+        operation: &operations::CODEPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::h5_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_prepay(request: &H5PrepayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/h5");
+    Ok(ApiRequest {
+        operation: &operations::H5_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::query_order_by_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_id(
+    request: &QueryOrderByIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/id/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::jsapi_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay(
+    request: &JsapiPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::jsapi_prepay_with_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_prepay_with_contract(
+    request: &JsapiPrepayWithContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/jsapi-with-contract");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::miniprogram_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_prepay(
+    request: &MiniprogramPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/miniprogram");
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::native_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_native_prepay(
+    request: &NativePrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/native");
+    Ok(ApiRequest {
+        operation: &operations::NATIVE_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::query_order_by_out_trade_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_by_out_trade_no(
+    request: &QueryOrderByOutTradeNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_BY_OUT_TRADE_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::close_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_order(
+    request: &CloseOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::reverse_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_reverse_order(
+    request: &ReverseOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/out-trade-no/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    target.literal("/reverse");
+    Ok(ApiRequest {
+        operation: &operations::REVERSE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPaymentClient::scanned_pos_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_scanned_pos_prepay(
+    request: &ScannedPosPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/scannedpos");
+    Ok(ApiRequest {
+        operation: &operations::SCANNED_POS_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

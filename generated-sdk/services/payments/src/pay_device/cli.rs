@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 支付码牌与收款设备 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -29,8 +29,10 @@ fn report_retail_goods(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayDeviceClient::new(client).report_retail_goods(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_retail_goods(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `report_code_plate_transaction`: 支付码牌/点餐码牌交易回传
@@ -44,8 +46,10 @@ fn report_code_plate_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayDeviceClient::new(client).report_code_plate_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_code_plate_transaction(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_speaker_binding`: 查询音箱绑定信息
@@ -56,8 +60,10 @@ fn query_speaker_binding(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).query_speaker_binding(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_speaker_binding(&request),
+        crate::runtime::dispatch::show::<super::QuerySpeakerBindingResponse>,
     )
 }
 /// `bind_speaker`: 绑定音箱设备码牌
@@ -68,8 +74,10 @@ fn bind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).bind_speaker(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_bind_speaker(&request),
+        crate::runtime::dispatch::show::<super::QuerySpeakerBindingResponse>,
     )
 }
 /// `prebind_speaker`: 出厂预绑定音箱和码牌
@@ -80,8 +88,10 @@ fn prebind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).prebind_speaker(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_prebind_speaker(&request),
+        crate::runtime::dispatch::show::<super::PrebindSpeakerResponse>,
     )
 }
 /// `unbind_speaker`: 解绑音箱设备码牌
@@ -92,8 +102,10 @@ fn unbind_speaker(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).unbind_speaker(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unbind_speaker(&request),
+        crate::runtime::dispatch::show::<super::QuerySpeakerBindingResponse>,
     )
 }
 /// `report_speaker_payment`: 码牌支付结果上报
@@ -104,8 +116,10 @@ fn report_speaker_payment(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).report_speaker_payment(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_report_speaker_payment(&request),
+        crate::runtime::dispatch::show::<super::ReportSpeakerPaymentResponse>,
     )
 }
 /// `print_receipt`: 小票机打印
@@ -116,8 +130,10 @@ fn print_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayDeviceClient::new(client).print_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_print_receipt(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_print_order`: 查询订单
@@ -128,7 +144,9 @@ fn query_print_order(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayDeviceClient::new(client).query_print_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_print_order(&request),
+        crate::runtime::dispatch::show::<super::QueryPrintOrderResponse>,
     )
 }

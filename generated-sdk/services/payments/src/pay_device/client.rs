@@ -51,21 +51,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &ReportRetailGoodsRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ReportRetailGoodsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/industry-rebate/retail-industry/transactions");
-            Ok(ApiRequest {
-                operation: &operations::REPORT_RETAIL_GOODS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_retail_goods(request),
             crate::runtime::decode_empty,
         )
     }
@@ -96,24 +84,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &ReportCodePlateTransactionRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &ReportCodePlateTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/industry-rebate/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            Ok(ApiRequest {
-                operation: &operations::REPORT_CODE_PLATE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_code_plate_transaction(request),
             crate::runtime::decode_empty,
         )
     }
@@ -144,22 +117,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &QuerySpeakerBindingRequest,
     ) -> crate::runtime::Call<'a, QuerySpeakerBindingResponse> {
-        fn prepare(request: &QuerySpeakerBindingRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/open-scenario-speaker/");
-            target.segment("device_sn", &request.device_sn)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SPEAKER_BINDING,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_speaker_binding(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -190,23 +150,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &BindSpeakerRequest,
     ) -> crate::runtime::Call<'a, QuerySpeakerBindingResponse> {
-        fn prepare(request: &BindSpeakerRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/open-scenario-speaker/");
-            target.segment("device_sn", &request.device_sn)?;
-            target.literal("/bind");
-            Ok(ApiRequest {
-                operation: &operations::BIND_SPEAKER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_bind_speaker(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -237,23 +183,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &PrebindSpeakerRequest,
     ) -> crate::runtime::Call<'a, PrebindSpeakerResponse> {
-        fn prepare(request: &PrebindSpeakerRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/open-scenario-speaker/");
-            target.segment("device_sn", &request.device_sn)?;
-            target.literal("/prebind");
-            Ok(ApiRequest {
-                operation: &operations::PREBIND_SPEAKER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_prebind_speaker(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -284,23 +216,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &UnbindSpeakerRequest,
     ) -> crate::runtime::Call<'a, QuerySpeakerBindingResponse> {
-        fn prepare(request: &UnbindSpeakerRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/open-scenario-speaker/");
-            target.segment("device_sn", &request.device_sn)?;
-            target.literal("/unbind");
-            Ok(ApiRequest {
-                operation: &operations::UNBIND_SPEAKER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unbind_speaker(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -331,23 +249,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &ReportSpeakerPaymentRequest,
     ) -> crate::runtime::Call<'a, ReportSpeakerPaymentResponse> {
-        fn prepare(request: &ReportSpeakerPaymentRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/open-scenario-speakerorder/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/report");
-            Ok(ApiRequest {
-                operation: &operations::REPORT_SPEAKER_PAYMENT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_report_speaker_payment(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -378,23 +282,9 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &PrintReceiptRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &PrintReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/printers/");
-            target.segment("device_id", &request.device_id)?;
-            target.literal("/print-orders");
-            Ok(ApiRequest {
-                operation: &operations::PRINT_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_print_receipt(request),
             crate::runtime::decode_empty,
         )
     }
@@ -425,25 +315,160 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         &self,
         request: &QueryPrintOrderRequest,
     ) -> crate::runtime::Call<'a, QueryPrintOrderResponse> {
-        fn prepare(request: &QueryPrintOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay-devices/printers/");
-            target.segment("device_id", &request.device_id)?;
-            target.literal("/print-orders/");
-            target.segment("print_order_no", &request.print_order_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PRINT_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_print_order(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PayDeviceClient::report_retail_goods`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_retail_goods(
+    request: &ReportRetailGoodsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/industry-rebate/retail-industry/transactions");
+    Ok(ApiRequest {
+        operation: &operations::REPORT_RETAIL_GOODS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::report_code_plate_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_code_plate_transaction(
+    request: &ReportCodePlateTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/industry-rebate/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    Ok(ApiRequest {
+        operation: &operations::REPORT_CODE_PLATE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::query_speaker_binding`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_speaker_binding(
+    request: &QuerySpeakerBindingRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/open-scenario-speaker/");
+    target.segment("device_sn", &request.device_sn)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SPEAKER_BINDING,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::bind_speaker`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_bind_speaker(
+    request: &BindSpeakerRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/open-scenario-speaker/");
+    target.segment("device_sn", &request.device_sn)?;
+    target.literal("/bind");
+    Ok(ApiRequest {
+        operation: &operations::BIND_SPEAKER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::prebind_speaker`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_prebind_speaker(
+    request: &PrebindSpeakerRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/open-scenario-speaker/");
+    target.segment("device_sn", &request.device_sn)?;
+    target.literal("/prebind");
+    Ok(ApiRequest {
+        operation: &operations::PREBIND_SPEAKER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::unbind_speaker`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unbind_speaker(
+    request: &UnbindSpeakerRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/open-scenario-speaker/");
+    target.segment("device_sn", &request.device_sn)?;
+    target.literal("/unbind");
+    Ok(ApiRequest {
+        operation: &operations::UNBIND_SPEAKER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::report_speaker_payment`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_report_speaker_payment(
+    request: &ReportSpeakerPaymentRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/open-scenario-speakerorder/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/report");
+    Ok(ApiRequest {
+        operation: &operations::REPORT_SPEAKER_PAYMENT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::print_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_print_receipt(
+    request: &PrintReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/printers/");
+    target.segment("device_id", &request.device_id)?;
+    target.literal("/print-orders");
+    Ok(ApiRequest {
+        operation: &operations::PRINT_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayDeviceClient::query_print_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_print_order(
+    request: &QueryPrintOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay-devices/printers/");
+    target.segment("device_id", &request.device_id)?;
+    target.literal("/print-orders/");
+    target.segment("print_order_no", &request.print_order_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PRINT_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

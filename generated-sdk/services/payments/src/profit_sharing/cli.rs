@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 分账 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -33,8 +33,10 @@ fn download_profit_sharing_bill(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).download_profit_sharing_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_profit_sharing_bill(&request),
+        crate::runtime::dispatch::show::<super::SplitBillResponse>,
     )
 }
 /// `query_merchant_ratio`: 查询最大分账比例
@@ -45,8 +47,10 @@ fn query_merchant_ratio(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).query_merchant_ratio(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_merchant_ratio(&request),
+        crate::runtime::dispatch::show::<super::QueryMerchantRatioResponse>,
     )
 }
 /// `create_order`: 请求分账
@@ -57,8 +61,13 @@ fn create_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).create_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_order(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::OrdersEntity>,
     )
 }
 /// `unfreeze_order`: 解冻剩余资金
@@ -69,8 +78,10 @@ fn unfreeze_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).unfreeze_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_unfreeze_order(&request),
+        crate::runtime::dispatch::show::<super::OrdersEntity>,
     )
 }
 /// `query_order`: 查询分账结果
@@ -81,8 +92,10 @@ fn query_order(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).query_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderResponse>,
     )
 }
 /// `add_receiver`: 添加分账接收方
@@ -93,8 +106,13 @@ fn add_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).add_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_receiver(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::AddReceiverResponse>,
     )
 }
 /// `delete_receiver`: 删除分账接收方
@@ -105,8 +123,10 @@ fn delete_receiver(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).delete_receiver(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_receiver(&request),
+        crate::runtime::dispatch::show::<super::DeleteReceiverResponse>,
     )
 }
 /// `create_return_order`: 请求分账回退
@@ -117,8 +137,10 @@ fn create_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).create_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_return_order(&request),
+        crate::runtime::dispatch::show::<super::ReturnOrdersEntity>,
     )
 }
 /// `query_return_order`: 查询分账回退结果
@@ -129,8 +151,10 @@ fn query_return_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).query_return_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_return_order(&request),
+        crate::runtime::dispatch::show::<super::ReturnOrdersEntity>,
     )
 }
 /// `query_order_amount`: 查询剩余待分金额
@@ -141,7 +165,9 @@ fn query_order_amount(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ProfitSharingClient::new(client).query_order_amount(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_order_amount(&request),
+        crate::runtime::dispatch::show::<super::QueryOrderAmountResponse>,
     )
 }

@@ -54,30 +54,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &DownloadProfitSharingBillRequest,
     ) -> crate::runtime::Call<'a, SplitBillResponse> {
-        fn prepare(
-            request: &DownloadProfitSharingBillRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/bills");
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_PROFIT_SHARING_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_profit_sharing_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -111,22 +90,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &QueryMerchantRatioRequest,
     ) -> crate::runtime::Call<'a, QueryMerchantRatioResponse> {
-        fn prepare(request: &QueryMerchantRatioRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/merchant-configs/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_MERCHANT_RATIO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_merchant_ratio(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -162,30 +128,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &CreateOrderRequest,
     ) -> crate::runtime::Call<'a, OrdersEntity> {
-        fn prepare(
-            request: &CreateOrderRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_create_order(request, self.transport.sensitive_encryptor()),
             crate::runtime::decode_json_object,
         )
     }
@@ -220,21 +165,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &UnfreezeOrderRequest,
     ) -> crate::runtime::Call<'a, OrdersEntity> {
-        fn prepare(request: &UnfreezeOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/orders/unfreeze");
-            Ok(ApiRequest {
-                operation: &operations::UNFREEZE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_unfreeze_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -268,26 +201,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderRequest,
     ) -> crate::runtime::Call<'a, QueryOrderResponse> {
-        fn prepare(request: &QueryOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("transaction_id", &request.transaction_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -321,30 +237,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &AddReceiverRequest,
     ) -> crate::runtime::Call<'a, AddReceiverResponse> {
-        fn prepare(
-            request: &AddReceiverRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/receivers/add");
-            Ok(ApiRequest {
-                operation: &operations::ADD_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_add_receiver(request, self.transport.sensitive_encryptor()),
             crate::runtime::decode_json_object,
         )
     }
@@ -378,21 +273,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &DeleteReceiverRequest,
     ) -> crate::runtime::Call<'a, DeleteReceiverResponse> {
-        fn prepare(request: &DeleteReceiverRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/receivers/delete");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_RECEIVER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_receiver(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -426,21 +309,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &CreateReturnOrderRequest,
     ) -> crate::runtime::Call<'a, ReturnOrdersEntity> {
-        fn prepare(request: &CreateReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/return-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -474,26 +345,9 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &QueryReturnOrderRequest,
     ) -> crate::runtime::Call<'a, ReturnOrdersEntity> {
-        fn prepare(request: &QueryReturnOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/return-orders/");
-            target.segment("out_return_no", &request.out_return_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            target.query("out_order_no", &request.out_order_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RETURN_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_return_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -527,24 +381,194 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         &self,
         request: &QueryOrderAmountRequest,
     ) -> crate::runtime::Call<'a, QueryOrderAmountResponse> {
-        fn prepare(request: &QueryOrderAmountRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/profitsharing/transactions/");
-            target.segment("transaction_id", &request.transaction_id)?;
-            target.literal("/amounts");
-            Ok(ApiRequest {
-                operation: &operations::QUERY_ORDER_AMOUNT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_order_amount(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`ProfitSharingClient::download_profit_sharing_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_profit_sharing_bill(
+    request: &DownloadProfitSharingBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/bills");
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_PROFIT_SHARING_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::query_merchant_ratio`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_merchant_ratio(
+    request: &QueryMerchantRatioRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/merchant-configs/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_MERCHANT_RATIO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::create_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_order(
+    request: &CreateOrderRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`ProfitSharingClient::unfreeze_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_unfreeze_order(
+    request: &UnfreezeOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/orders/unfreeze");
+    Ok(ApiRequest {
+        operation: &operations::UNFREEZE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::query_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order(
+    request: &QueryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("transaction_id", &request.transaction_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::add_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_receiver(
+    request: &AddReceiverRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/receivers/add");
+    Ok(ApiRequest {
+        operation: &operations::ADD_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`ProfitSharingClient::delete_receiver`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_receiver(
+    request: &DeleteReceiverRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/receivers/delete");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_RECEIVER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::create_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_return_order(
+    request: &CreateReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/return-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::query_return_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_return_order(
+    request: &QueryReturnOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/return-orders/");
+    target.segment("out_return_no", &request.out_return_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    target.query("out_order_no", &request.out_order_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RETURN_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ProfitSharingClient::query_order_amount`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_order_amount(
+    request: &QueryOrderAmountRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/profitsharing/transactions/");
+    target.segment("transaction_id", &request.transaction_id)?;
+    target.literal("/amounts");
+    Ok(ApiRequest {
+        operation: &operations::QUERY_ORDER_AMOUNT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

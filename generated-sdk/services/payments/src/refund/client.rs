@@ -65,21 +65,9 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         &self,
         request: &CreateRefundRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(request: &CreateRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/refund/domestic/refunds");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_refund(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -126,27 +114,9 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         &self,
         request: &QueryRefundByOutRefundNoRequest,
     ) -> crate::runtime::Call<'a, Refund> {
-        fn prepare(
-            request: &QueryRefundByOutRefundNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/refund/domestic/refunds/");
-            target.segment("out_refund_no", &request.out_refund_no)?;
-            if let Some(value) = &request.sub_mchid {
-                target.query("sub_mchid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_refund_by_out_refund_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -182,24 +152,61 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         &self,
         request: &ApplyAbnormalRefundRequest,
     ) -> crate::runtime::Call<'a, ApplyAbnormalRefundResponse> {
-        fn prepare(request: &ApplyAbnormalRefundRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/refund/domestic/refunds/");
-            target.segment("refund_id", &request.refund_id)?;
-            target.literal("/apply-abnormal-refund");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_ABNORMAL_REFUND,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_abnormal_refund(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`RefundClient::create_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_refund(
+    request: &CreateRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/refund/domestic/refunds");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RefundClient::query_refund_by_out_refund_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_refund_by_out_refund_no(
+    request: &QueryRefundByOutRefundNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/refund/domestic/refunds/");
+    target.segment("out_refund_no", &request.out_refund_no)?;
+    if let Some(value) = &request.sub_mchid {
+        target.query("sub_mchid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REFUND_BY_OUT_REFUND_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RefundClient::apply_abnormal_refund`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_abnormal_refund(
+    request: &ApplyAbnormalRefundRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/refund/domestic/refunds/");
+    target.segment("refund_id", &request.refund_id)?;
+    target.literal("/apply-abnormal-refund");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_ABNORMAL_REFUND,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微信分付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -25,8 +25,10 @@ fn acquiring_bank_exposure(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditPayClient::new(client).acquiring_bank_exposure(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_acquiring_bank_exposure(&request),
+        crate::runtime::dispatch::show::<super::AcquiringBankExposureResponse>,
     )
 }
 /// `instalment_exposure`: 商户贴息-获取微信分付曝光建议
@@ -37,8 +39,10 @@ fn instalment_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditPayClient::new(client).instalment_exposure(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_instalment_exposure(&request),
+        crate::runtime::dispatch::show::<super::InstalmentExposureResponse>,
     )
 }
 /// `partner_instalment_exposure`: 商户贴息-获取微信分付曝光建议
@@ -52,8 +56,10 @@ fn partner_instalment_exposure(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditPayClient::new(client).partner_instalment_exposure(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_partner_instalment_exposure(&request),
+        crate::runtime::dispatch::show::<super::InstalmentExposureResponse>,
     )
 }
 /// `partner_payment_exposure`: 微信分付-支付方式前置服务
@@ -64,8 +70,10 @@ fn partner_payment_exposure(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditPayClient::new(client).partner_payment_exposure(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_partner_payment_exposure(&request),
+        crate::runtime::dispatch::show::<super::AcquiringBankExposureResponse>,
     )
 }
 /// `payment_exposure`: 微信分付-支付方式前置服务
@@ -76,7 +84,9 @@ fn payment_exposure(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditPayClient::new(client).payment_exposure(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_payment_exposure(&request),
+        crate::runtime::dispatch::show::<super::AcquiringBankExposureResponse>,
     )
 }

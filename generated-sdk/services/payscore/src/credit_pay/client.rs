@@ -47,21 +47,9 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         &self,
         request: &AcquiringBankExposureRequest,
     ) -> crate::runtime::Call<'a, AcquiringBankExposureResponse> {
-        fn prepare(request: &AcquiringBankExposureRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/acquiring-bank/transactions/exposure");
-            Ok(ApiRequest {
-                operation: &operations::ACQUIRING_BANK_EXPOSURE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_acquiring_bank_exposure(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -92,21 +80,9 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         &self,
         request: &InstalmentExposureRequest,
     ) -> crate::runtime::Call<'a, InstalmentExposureResponse> {
-        fn prepare(request: &InstalmentExposureRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/instal/exposure");
-            Ok(ApiRequest {
-                operation: &operations::INSTALMENT_EXPOSURE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_instalment_exposure(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -137,23 +113,9 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         &self,
         request: &PartnerInstalmentExposureRequest,
     ) -> crate::runtime::Call<'a, InstalmentExposureResponse> {
-        fn prepare(
-            request: &PartnerInstalmentExposureRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/instal/partner/exposure");
-            Ok(ApiRequest {
-                operation: &operations::PARTNER_INSTALMENT_EXPOSURE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_partner_instalment_exposure(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -184,23 +146,9 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         &self,
         request: &PartnerPaymentExposureRequest,
     ) -> crate::runtime::Call<'a, AcquiringBankExposureResponse> {
-        fn prepare(
-            request: &PartnerPaymentExposureRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/partner/transactions/exposure");
-            Ok(ApiRequest {
-                operation: &operations::PARTNER_PAYMENT_EXPOSURE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_partner_payment_exposure(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -231,22 +179,85 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         &self,
         request: &PaymentExposureRequest,
     ) -> crate::runtime::Call<'a, AcquiringBankExposureResponse> {
-        fn prepare(request: &PaymentExposureRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay/transactions/exposure");
-            Ok(ApiRequest {
-                operation: &operations::PAYMENT_EXPOSURE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_payment_exposure(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`CreditPayClient::acquiring_bank_exposure`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_acquiring_bank_exposure(
+    request: &AcquiringBankExposureRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/acquiring-bank/transactions/exposure");
+    Ok(ApiRequest {
+        operation: &operations::ACQUIRING_BANK_EXPOSURE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditPayClient::instalment_exposure`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_instalment_exposure(
+    request: &InstalmentExposureRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/instal/exposure");
+    Ok(ApiRequest {
+        operation: &operations::INSTALMENT_EXPOSURE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditPayClient::partner_instalment_exposure`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_partner_instalment_exposure(
+    request: &PartnerInstalmentExposureRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/instal/partner/exposure");
+    Ok(ApiRequest {
+        operation: &operations::PARTNER_INSTALMENT_EXPOSURE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditPayClient::partner_payment_exposure`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_partner_payment_exposure(
+    request: &PartnerPaymentExposureRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/partner/transactions/exposure");
+    Ok(ApiRequest {
+        operation: &operations::PARTNER_PAYMENT_EXPOSURE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditPayClient::payment_exposure`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_payment_exposure(
+    request: &PaymentExposureRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay/transactions/exposure");
+    Ok(ApiRequest {
+        operation: &operations::PAYMENT_EXPOSURE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 自动还款与还款支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn app_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).app_presign_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_presign_contract(&request),
+        crate::runtime::dispatch::show::<super::AppPresignContractResponse>,
     )
 }
 /// `h5_presign_contract`: H5预签约自动还款协议
@@ -43,8 +45,10 @@ fn h5_presign_contract(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).h5_presign_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_presign_contract(&request),
+        crate::runtime::dispatch::show::<super::H5PresignContractResponse>,
     )
 }
 /// `terminate_contract`: 解除自动还款协议
@@ -55,8 +59,10 @@ fn terminate_contract(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).terminate_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_contract(&request),
+        crate::runtime::dispatch::show::<super::TerminateContractResponse>,
     )
 }
 /// `query_contract`: 查询自动还款协议
@@ -67,8 +73,10 @@ fn query_contract(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).query_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract(&request),
+        crate::runtime::dispatch::show::<super::ContractInfo>,
     )
 }
 /// `create_deduct_order`: 发起还款
@@ -79,8 +87,10 @@ fn create_deduct_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).create_deduct_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_deduct_order(&request),
+        crate::runtime::dispatch::show::<super::CreateDeductOrderResponse>,
     )
 }
 /// `query_deduct_order`: 查询还款单
@@ -91,8 +101,10 @@ fn query_deduct_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).query_deduct_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deduct_order(&request),
+        crate::runtime::dispatch::show::<super::CreateDeductOrderResponse>,
     )
 }
 /// `schedule_repayments`: 预约还款
@@ -103,8 +115,10 @@ fn schedule_repayments(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).schedule_repayments(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_schedule_repayments(&request),
+        crate::runtime::dispatch::show::<super::ScheduleRepaymentsResponse>,
     )
 }
 /// `query_schedule_record`: 查询预约还款记录
@@ -115,8 +129,10 @@ fn query_schedule_record(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).query_schedule_record(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_schedule_record(&request),
+        crate::runtime::dispatch::show::<super::ScheduleRecords>,
     )
 }
 /// `query_repayment_order`: 还款单查询
@@ -127,8 +143,10 @@ fn query_repayment_order(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).query_repayment_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_repayment_order(&request),
+        crate::runtime::dispatch::show::<super::QueryRepaymentOrderResponse>,
     )
 }
 /// `close_repayment_order`: 商户关单
@@ -139,8 +157,10 @@ fn close_repayment_order(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::CreditRepaymentClient::new(client).close_repayment_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_repayment_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `repayment_prepay`: 还款下单
@@ -151,7 +171,9 @@ fn repayment_prepay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::CreditRepaymentClient::new(client).repayment_prepay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_repayment_prepay(&request),
+        crate::runtime::dispatch::show::<super::RepaymentPrepayResponse>,
     )
 }

@@ -52,21 +52,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &AppPresignContractRequest,
     ) -> crate::runtime::Call<'a, AppPresignContractResponse> {
-        fn prepare(request: &AppPresignContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/contracts/app-presign");
-            Ok(ApiRequest {
-                operation: &operations::APP_PRESIGN_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_presign_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -97,21 +85,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &H5PresignContractRequest,
     ) -> crate::runtime::Call<'a, H5PresignContractResponse> {
-        fn prepare(request: &H5PresignContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/contracts/h5-presign");
-            Ok(ApiRequest {
-                operation: &operations::H5_PRESIGN_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_presign_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -142,21 +118,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &TerminateContractRequest,
     ) -> crate::runtime::Call<'a, TerminateContractResponse> {
-        fn prepare(request: &TerminateContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/contracts/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -187,22 +151,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &QueryContractRequest,
     ) -> crate::runtime::Call<'a, ContractInfo> {
-        fn prepare(request: &QueryContractRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/contracts/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -233,21 +184,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &CreateDeductOrderRequest,
     ) -> crate::runtime::Call<'a, CreateDeductOrderResponse> {
-        fn prepare(request: &CreateDeductOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/deduct-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_DEDUCT_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_deduct_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -278,22 +217,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &QueryDeductOrderRequest,
     ) -> crate::runtime::Call<'a, CreateDeductOrderResponse> {
-        fn prepare(request: &QueryDeductOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/deduct-orders/");
-            target.segment("out_trade_no", &request.out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEDUCT_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deduct_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -324,21 +250,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &ScheduleRepaymentsRequest,
     ) -> crate::runtime::Call<'a, ScheduleRepaymentsResponse> {
-        fn prepare(request: &ScheduleRepaymentsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/schedule-records/batch-create");
-            Ok(ApiRequest {
-                operation: &operations::SCHEDULE_REPAYMENTS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_schedule_repayments(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -369,23 +283,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &QueryScheduleRecordRequest,
     ) -> crate::runtime::Call<'a, ScheduleRecords> {
-        fn prepare(request: &QueryScheduleRecordRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/credit-repayment/partner/schedule-records/");
-            target.segment("out_record_id", &request.out_record_id)?;
-            target.query("contract_id", &request.contract_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHEDULE_RECORD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_schedule_record(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -416,22 +316,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &QueryRepaymentOrderRequest,
     ) -> crate::runtime::Call<'a, QueryRepaymentOrderResponse> {
-        fn prepare(request: &QueryRepaymentOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/repayment/combine-transactions/partner/out-trade-no/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_REPAYMENT_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_repayment_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -462,23 +349,9 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &CloseRepaymentOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CloseRepaymentOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/repayment/combine-transactions/partner/out-trade-no/");
-            target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_REPAYMENT_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_repayment_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -509,22 +382,182 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         &self,
         request: &RepaymentPrepayRequest,
     ) -> crate::runtime::Call<'a, RepaymentPrepayResponse> {
-        fn prepare(request: &RepaymentPrepayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/repayment/combine-transactions/partner/prepay");
-            Ok(ApiRequest {
-                operation: &operations::REPAYMENT_PREPAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_repayment_prepay(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`CreditRepaymentClient::app_presign_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_presign_contract(
+    request: &AppPresignContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/contracts/app-presign");
+    Ok(ApiRequest {
+        operation: &operations::APP_PRESIGN_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::h5_presign_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_presign_contract(
+    request: &H5PresignContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/contracts/h5-presign");
+    Ok(ApiRequest {
+        operation: &operations::H5_PRESIGN_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::terminate_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_contract(
+    request: &TerminateContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/contracts/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::query_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract(
+    request: &QueryContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/contracts/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::create_deduct_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_deduct_order(
+    request: &CreateDeductOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/deduct-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_DEDUCT_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::query_deduct_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deduct_order(
+    request: &QueryDeductOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/deduct-orders/");
+    target.segment("out_trade_no", &request.out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEDUCT_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::schedule_repayments`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_schedule_repayments(
+    request: &ScheduleRepaymentsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/schedule-records/batch-create");
+    Ok(ApiRequest {
+        operation: &operations::SCHEDULE_REPAYMENTS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::query_schedule_record`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_schedule_record(
+    request: &QueryScheduleRecordRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/credit-repayment/partner/schedule-records/");
+    target.segment("out_record_id", &request.out_record_id)?;
+    target.query("contract_id", &request.contract_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHEDULE_RECORD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::query_repayment_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_repayment_order(
+    request: &QueryRepaymentOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/repayment/combine-transactions/partner/out-trade-no/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_REPAYMENT_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::close_repayment_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_repayment_order(
+    request: &CloseRepaymentOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/repayment/combine-transactions/partner/out-trade-no/");
+    target.segment("combine_out_trade_no", &request.combine_out_trade_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_REPAYMENT_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`CreditRepaymentClient::repayment_prepay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_repayment_prepay(
+    request: &RepaymentPrepayRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/repayment/combine-transactions/partner/prepay");
+    Ok(ApiRequest {
+        operation: &operations::REPAYMENT_PREPAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微信支付分(从业机构模式) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -41,8 +41,10 @@ fn create_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client).create_permission(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_permission(&request),
+        crate::runtime::dispatch::show::<super::CreatePermissionResponse>,
     )
 }
 /// `query_permission_by_authorization_code`: 从业机构查询与用户授权记录（授权协议号）
@@ -56,9 +58,12 @@ fn query_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client)
-            .query_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPermissionByAuthorizationCodeResponse,
+        >,
     )
 }
 /// `terminate_permission_by_authorization_code`: 从业机构解除用户授权关系（授权协议号）
@@ -72,9 +77,10 @@ fn terminate_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client)
-            .terminate_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_service_order`: 从业机构查询微信支付分订单
@@ -85,8 +91,10 @@ fn query_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client).query_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_service_order(&request),
+        crate::runtime::dispatch::show::<super::QueryServiceOrderResponse>,
     )
 }
 /// `create_service_order`: 从业机构创建微信支付分订单
@@ -97,8 +105,10 @@ fn create_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client).create_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateServiceOrderResponse>,
     )
 }
 /// `query_deduction`: 从业机构查询微信支付分扣款信息
@@ -109,8 +119,10 @@ fn query_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client).query_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_deduction(&request),
+        crate::runtime::dispatch::show::<super::QueryDeductionResponse>,
     )
 }
 /// `cancel_service_order`: 从业机构取消微信支付分订单
@@ -121,8 +133,10 @@ fn cancel_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client).cancel_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `complete_service_order`: 从业机构完结微信支付分订单
@@ -133,8 +147,10 @@ fn complete_service_order(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client).complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `modify_service_order`: 从业机构修改微信支付分订单金额
@@ -145,8 +161,10 @@ fn modify_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client).modify_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `register_deduction`: 从业机构登记微信支付分扣款信息
@@ -157,8 +175,10 @@ fn register_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client).register_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_register_deduction(&request),
+        crate::runtime::dispatch::show::<super::RegisterDeductionResponse>,
     )
 }
 /// `sync_service_order`: 从业机构同步微信支付分订单信息
@@ -169,8 +189,10 @@ fn sync_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client).sync_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_pay_on_delivery_order`: 从业机构创建先用后付订单
@@ -184,9 +206,10 @@ fn create_pay_on_delivery_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client)
-            .create_pay_on_delivery_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_pay_on_delivery_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePayOnDeliveryOrderResponse>,
     )
 }
 /// `oversea_query_service_order`: 查询支付分订单
@@ -200,9 +223,10 @@ fn oversea_query_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client)
-            .oversea_query_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_oversea_query_service_order(&request),
+        crate::runtime::dispatch::show::<super::OverseaQueryServiceOrderResponse>,
     )
 }
 /// `oversea_create_service_order`: 创建支付分订单
@@ -216,9 +240,10 @@ fn oversea_create_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::InstitutionPayscoreClient::new(client)
-            .oversea_create_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_oversea_create_service_order(&request),
+        crate::runtime::dispatch::show::<super::OverseaCreateServiceOrderResponse>,
     )
 }
 /// `oversea_cancel_service_order`: 取消支付分订单
@@ -232,9 +257,10 @@ fn oversea_cancel_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client)
-            .oversea_cancel_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_oversea_cancel_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `oversea_complete_service_order`: 完结支付分订单
@@ -248,9 +274,10 @@ fn oversea_complete_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client)
-            .oversea_complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_oversea_complete_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `oversea_sync_service_order`: 同步支付分订单信息
@@ -264,8 +291,9 @@ fn oversea_sync_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::InstitutionPayscoreClient::new(client)
-            .oversea_sync_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_oversea_sync_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -58,21 +58,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &CreatePermissionRequest,
     ) -> crate::runtime::Call<'a, CreatePermissionResponse> {
-        fn prepare(request: &CreatePermissionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/permissions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PERMISSION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_permission(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -103,27 +91,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &QueryPermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, QueryPermissionByAuthorizationCodeResponse> {
-        fn prepare(
-            request: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.query("service_id", &request.service_id);
-            target.query("channel_id", &request.channel_id);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_permission_by_authorization_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -154,25 +124,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &TerminatePermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_permission_by_authorization_code(request),
             crate::runtime::decode_empty,
         )
     }
@@ -203,30 +157,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &QueryServiceOrderRequest,
     ) -> crate::runtime::Call<'a, QueryServiceOrderResponse> {
-        fn prepare(request: &QueryServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder");
-            target.query("service_id", &request.service_id);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("channel_id", &request.channel_id);
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -257,21 +190,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &CreateServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateServiceOrderResponse> {
-        fn prepare(request: &CreateServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -302,31 +223,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &QueryDeductionRequest,
     ) -> crate::runtime::Call<'a, QueryDeductionResponse> {
-        fn prepare(request: &QueryDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/deduction");
-            target.query("service_id", &request.service_id);
-            target.query("appid", &request.appid);
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            target.query("channel_id", &request.channel_id);
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DEDUCTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -357,23 +256,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &CancelServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CancelServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -404,23 +289,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &CompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CompleteServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -451,23 +322,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &ModifyServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ModifyServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/modify");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -498,23 +355,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &RegisterDeductionRequest,
     ) -> crate::runtime::Call<'a, RegisterDeductionResponse> {
-        fn prepare(request: &RegisterDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/registerdeductinfo");
-            Ok(ApiRequest {
-                operation: &operations::REGISTER_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_register_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -545,23 +388,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &SyncServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SyncServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -592,23 +421,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &CreatePayOnDeliveryOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePayOnDeliveryOrderResponse> {
-        fn prepare(
-            request: &CreatePayOnDeliveryOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/acquiringbank/servicepayondeliveryorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_pay_on_delivery_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -639,31 +454,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &OverseaQueryServiceOrderRequest,
     ) -> crate::runtime::Call<'a, OverseaQueryServiceOrderResponse> {
-        fn prepare(
-            request: &OverseaQueryServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/oversea/partner/serviceorder");
-            target.query("service_id", &request.service_id);
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::OVERSEA_QUERY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_oversea_query_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -694,23 +487,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &OverseaCreateServiceOrderRequest,
     ) -> crate::runtime::Call<'a, OverseaCreateServiceOrderResponse> {
-        fn prepare(
-            request: &OverseaCreateServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/oversea/partner/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::OVERSEA_CREATE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_oversea_create_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -741,25 +520,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &OverseaCancelServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &OverseaCancelServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/oversea/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::OVERSEA_CANCEL_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_oversea_cancel_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -790,25 +553,9 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &OverseaCompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &OverseaCompleteServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/oversea/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::OVERSEA_COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_oversea_complete_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -839,26 +586,314 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         &self,
         request: &OverseaSyncServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &OverseaSyncServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/oversea/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/sync");
-            Ok(ApiRequest {
-                operation: &operations::OVERSEA_SYNC_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_oversea_sync_service_order(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`InstitutionPayscoreClient::create_permission`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_permission(
+    request: &CreatePermissionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/permissions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PERMISSION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::query_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_permission_by_authorization_code(
+    request: &QueryPermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.query("service_id", &request.service_id);
+    target.query("channel_id", &request.channel_id);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::terminate_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_permission_by_authorization_code(
+    request: &TerminatePermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::query_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_service_order(
+    request: &QueryServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder");
+    target.query("service_id", &request.service_id);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("channel_id", &request.channel_id);
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::create_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_service_order(
+    request: &CreateServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::query_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_deduction(
+    request: &QueryDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/deduction");
+    target.query("service_id", &request.service_id);
+    target.query("appid", &request.appid);
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    target.query("channel_id", &request.channel_id);
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DEDUCTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::cancel_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_service_order(
+    request: &CancelServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_service_order(
+    request: &CompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::modify_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_service_order(
+    request: &ModifyServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/modify");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::register_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_register_deduction(
+    request: &RegisterDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/registerdeductinfo");
+    Ok(ApiRequest {
+        operation: &operations::REGISTER_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::sync_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_service_order(
+    request: &SyncServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::create_pay_on_delivery_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_pay_on_delivery_order(
+    request: &CreatePayOnDeliveryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/acquiringbank/servicepayondeliveryorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::oversea_query_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_oversea_query_service_order(
+    request: &OverseaQueryServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/oversea/partner/serviceorder");
+    target.query("service_id", &request.service_id);
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::OVERSEA_QUERY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::oversea_create_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_oversea_create_service_order(
+    request: &OverseaCreateServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/oversea/partner/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::OVERSEA_CREATE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::oversea_cancel_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_oversea_cancel_service_order(
+    request: &OverseaCancelServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/oversea/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::OVERSEA_CANCEL_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::oversea_complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_oversea_complete_service_order(
+    request: &OverseaCompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/oversea/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::OVERSEA_COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`InstitutionPayscoreClient::oversea_sync_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_oversea_sync_service_order(
+    request: &OverseaSyncServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/oversea/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/sync");
+    Ok(ApiRequest {
+        operation: &operations::OVERSEA_SYNC_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 委托代扣 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -52,8 +52,10 @@ fn notify_deduction_retry(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PapayClient::new(client).notify_deduction_retry(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_deduction_retry(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `notify_pre_deduction`: 直连商户预扣费通知API
@@ -64,8 +66,10 @@ fn notify_pre_deduction(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PapayClient::new(client).notify_pre_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_pre_deduction(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_insurance_renewal_schedule`: 保险商户查询保险自动续费预约API
@@ -79,8 +83,10 @@ fn query_insurance_renewal_schedule(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).query_insurance_renewal_schedule(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_insurance_renewal_schedule(&request),
+        crate::runtime::dispatch::show::<super::QueryInsuranceRenewalScheduleResponse>,
     )
 }
 /// `schedule_insurance_renewal`: 保险商户预约保险自动续费API
@@ -94,8 +100,10 @@ fn schedule_insurance_renewal(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).schedule_insurance_renewal(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_schedule_insurance_renewal(&request),
+        crate::runtime::dispatch::show::<super::QueryInsuranceRenewalScheduleResponse>,
     )
 }
 /// `apply_insurance_transaction`: 保险商户受理保险自动续费扣款API
@@ -109,8 +117,10 @@ fn apply_insurance_transaction(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).apply_insurance_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_insurance_transaction(&request),
+        crate::runtime::dispatch::show::<super::ApplyInsuranceTransactionResponse>,
     )
 }
 /// `renew_insurance_contract`: 保险商户受理续期自动续费协议
@@ -121,8 +131,10 @@ fn renew_insurance_contract(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PapayClient::new(client).renew_insurance_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_renew_insurance_contract(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_insurance_contract`: 保险商户查询保险自动续费协议
@@ -133,8 +145,10 @@ fn query_insurance_contract(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).query_insurance_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_insurance_contract(&request),
+        crate::runtime::dispatch::show::<super::QueryInsuranceContractResponse>,
     )
 }
 /// `terminate_insurance_contract`: 保险商户通过商户协议号解除保险自动续费协议
@@ -148,8 +162,10 @@ fn terminate_insurance_contract(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).terminate_insurance_contract(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_insurance_contract(&request),
+        crate::runtime::dispatch::show::<super::TerminateInsuranceContractResponse>,
     )
 }
 /// `insurance_app_pre_entrust_sign`: 保险商户App预签约API
@@ -163,8 +179,10 @@ fn insurance_app_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).insurance_app_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_app_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::InsuranceAppPreEntrustSignResponse>,
     )
 }
 /// `insurance_h5_pre_entrust_sign`: 保险商户H5预签约API
@@ -178,8 +196,10 @@ fn insurance_h5_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).insurance_h5_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_h5_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::InsuranceH5PreEntrustSignResponse>,
     )
 }
 /// `insurance_jsapi_pre_entrust_sign`: 保险商户JSAPI预签约API
@@ -193,8 +213,10 @@ fn insurance_jsapi_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).insurance_jsapi_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_jsapi_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::InsuranceH5PreEntrustSignResponse>,
     )
 }
 /// `insurance_miniprogram_pre_entrust_sign`: 保险商户小程序预签约API
@@ -208,8 +230,12 @@ fn insurance_miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).insurance_miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_insurance_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceMiniprogramPreEntrustSignResponse,
+        >,
     )
 }
 /// `modify_policy_periods`: 保险商户修改保险扣费周期列表
@@ -220,8 +246,10 @@ fn modify_policy_periods(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).modify_policy_periods(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_policy_periods(&request),
+        crate::runtime::dispatch::show::<super::ModifyPolicyPeriodsResponse>,
     )
 }
 /// `list_policy_periods`: 保险商户查询保险扣费周期列表API
@@ -232,8 +260,10 @@ fn list_policy_periods(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).list_policy_periods(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_policy_periods(&request),
+        crate::runtime::dispatch::show::<super::ListPolicyPeriodsResponse>,
     )
 }
 /// `apply_harmony_transaction`: 代扣受理扣款
@@ -244,8 +274,10 @@ fn apply_harmony_transaction(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).apply_harmony_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_harmony_transaction(&request),
+        crate::runtime::dispatch::show::<super::ApplyInsuranceTransactionResponse>,
     )
 }
 /// `query_scheduled_deduction`: 查询扣费预约API
@@ -256,8 +288,10 @@ fn query_scheduled_deduction(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).query_scheduled_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_scheduled_deduction(&request),
+        crate::runtime::dispatch::show::<super::QueryScheduledDeductionResponse>,
     )
 }
 /// `schedule_deduction`: 预约扣费API
@@ -268,8 +302,10 @@ fn schedule_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).schedule_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_schedule_deduction(&request),
+        crate::runtime::dispatch::show::<super::QueryScheduledDeductionResponse>,
     )
 }
 /// `apply_transaction`: 受理扣款API
@@ -280,8 +316,10 @@ fn apply_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).apply_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_transaction(&request),
+        crate::runtime::dispatch::show::<super::ApplyInsuranceTransactionResponse>,
     )
 }
 /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
@@ -295,8 +333,10 @@ fn app_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).app_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppSchedulePreEntrustSignResponse>,
     )
 }
 /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
@@ -310,8 +350,10 @@ fn h5_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).h5_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::InsuranceH5PreEntrustSignResponse>,
     )
 }
 /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
@@ -325,8 +367,10 @@ fn jsapi_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).jsapi_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::InsuranceH5PreEntrustSignResponse>,
     )
 }
 /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
@@ -340,8 +384,12 @@ fn miniprogram_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).miniprogram_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::InsuranceMiniprogramPreEntrustSignResponse,
+        >,
     )
 }
 /// `query_harmony_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议
@@ -355,9 +403,12 @@ fn query_harmony_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client)
-            .query_harmony_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_harmony_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryHarmonyContractByOutContractCodeResponse,
+        >,
     )
 }
 /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
@@ -371,8 +422,10 @@ fn query_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).query_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
@@ -386,8 +439,10 @@ fn terminate_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).terminate_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `pre_entrust_sign`: 代扣预签约
@@ -398,7 +453,9 @@ fn pre_entrust_sign(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PapayClient::new(client).pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::PreEntrustSignResponse>,
     )
 }

@@ -65,23 +65,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &NotifyDeductionRetryRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyDeductionRetryRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/fail-notify");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_DEDUCTION_RETRY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_deduction_retry(request),
             crate::runtime::decode_empty,
         )
     }
@@ -112,23 +98,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &NotifyPreDeductionRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyPreDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/notify");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_PRE_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_pre_deduction(request),
             crate::runtime::decode_empty,
         )
     }
@@ -159,26 +131,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &QueryInsuranceRenewalScheduleRequest,
     ) -> crate::runtime::Call<'a, QueryInsuranceRenewalScheduleResponse> {
-        fn prepare(
-            request: &QueryInsuranceRenewalScheduleRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-pay/policy-periods/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/policy-period-id/");
-            target.segment("policy_period_id", &request.policy_period_id.to_string())?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_INSURANCE_RENEWAL_SCHEDULE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_insurance_renewal_schedule(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -209,27 +164,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ScheduleInsuranceRenewalRequest,
     ) -> crate::runtime::Call<'a, QueryInsuranceRenewalScheduleResponse> {
-        fn prepare(
-            request: &ScheduleInsuranceRenewalRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-pay/policy-periods/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/policy-period-id/");
-            target.segment("policy_period_id", &request.policy_period_id.to_string())?;
-            target.literal("/schedule");
-            Ok(ApiRequest {
-                operation: &operations::SCHEDULE_INSURANCE_RENEWAL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_schedule_insurance_renewal(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -260,23 +197,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ApplyInsuranceTransactionRequest,
     ) -> crate::runtime::Call<'a, ApplyInsuranceTransactionResponse> {
-        fn prepare(
-            request: &ApplyInsuranceTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-pay/transactions/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_INSURANCE_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_insurance_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -307,27 +230,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &RenewInsuranceContractRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &RenewInsuranceContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/renew");
-            Ok(ApiRequest {
-                operation: &operations::RENEW_INSURANCE_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_renew_insurance_contract(request),
             crate::runtime::decode_empty,
         )
     }
@@ -358,26 +263,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &QueryInsuranceContractRequest,
     ) -> crate::runtime::Call<'a, QueryInsuranceContractResponse> {
-        fn prepare(
-            request: &QueryInsuranceContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_INSURANCE_CONTRACT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_insurance_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -408,27 +296,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &TerminateInsuranceContractRequest,
     ) -> crate::runtime::Call<'a, TerminateInsuranceContractResponse> {
-        fn prepare(
-            request: &TerminateInsuranceContractRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_INSURANCE_CONTRACT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_insurance_contract(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -459,23 +329,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &InsuranceAppPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceAppPreEntrustSignResponse> {
-        fn prepare(
-            request: &InsuranceAppPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/app");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_APP_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_app_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -506,23 +362,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &InsuranceH5PreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceH5PreEntrustSignResponse> {
-        fn prepare(
-            request: &InsuranceH5PreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/h5");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_H5_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_h5_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -553,23 +395,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &InsuranceJsapiPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceH5PreEntrustSignResponse> {
-        fn prepare(
-            request: &InsuranceJsapiPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi");
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_JSAPI_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_jsapi_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -600,26 +428,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &InsuranceMiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &InsuranceMiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::INSURANCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_insurance_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -650,25 +461,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ModifyPolicyPeriodsRequest,
     ) -> crate::runtime::Call<'a, ModifyPolicyPeriodsResponse> {
-        fn prepare(request: &ModifyPolicyPeriodsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/policy-periods/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/modify");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_POLICY_PERIODS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_policy_periods(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -699,30 +494,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ListPolicyPeriodsRequest,
     ) -> crate::runtime::Call<'a, ListPolicyPeriodsResponse> {
-        fn prepare(request: &ListPolicyPeriodsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/insurance-sign/policy_periods/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_POLICY_PERIODS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_policy_periods(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -753,23 +527,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ApplyHarmonyTransactionRequest,
     ) -> crate::runtime::Call<'a, ApplyInsuranceTransactionResponse> {
-        fn prepare(
-            request: &ApplyHarmonyTransactionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/harmony/transactions/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_HARMONY_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_harmony_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -800,24 +560,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &QueryScheduledDeductionRequest,
     ) -> crate::runtime::Call<'a, QueryScheduledDeductionResponse> {
-        fn prepare(
-            request: &QueryScheduledDeductionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/schedules/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHEDULED_DEDUCTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_scheduled_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -848,23 +593,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ScheduleDeductionRequest,
     ) -> crate::runtime::Call<'a, QueryScheduledDeductionResponse> {
-        fn prepare(request: &ScheduleDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/schedules/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/schedule");
-            Ok(ApiRequest {
-                operation: &operations::SCHEDULE_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_schedule_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -895,21 +626,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &ApplyTransactionRequest,
     ) -> crate::runtime::Call<'a, ApplyInsuranceTransactionResponse> {
-        fn prepare(request: &ApplyTransactionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/transactions/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -940,26 +659,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &AppSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppSchedulePreEntrustSignResponse> {
-        fn prepare(
-            request: &AppSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
-                );
-            Ok(ApiRequest {
-                operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -990,26 +692,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &H5SchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceH5PreEntrustSignResponse> {
-        fn prepare(
-            request: &H5SchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
-                );
-            Ok(ApiRequest {
-                operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1040,26 +725,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &JsapiSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceH5PreEntrustSignResponse> {
-        fn prepare(
-            request: &JsapiSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
-                );
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1090,26 +758,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &MiniprogramSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, InsuranceMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &MiniprogramSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1140,26 +791,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &QueryHarmonyContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryHarmonyContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryHarmonyContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/contracts/harmony-plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_HARMONY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_harmony_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1190,26 +824,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &QueryContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1240,27 +857,9 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &TerminateContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &TerminateContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1291,22 +890,451 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         &self,
         request: &PreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, PreEntrustSignResponse> {
-        fn prepare(request: &PreEntrustSignRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/contracts/pre-entrust-sign");
-            Ok(ApiRequest {
-                operation: &operations::PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PapayClient::notify_deduction_retry`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_deduction_retry(
+    request: &NotifyDeductionRetryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/fail-notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_DEDUCTION_RETRY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::notify_pre_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_pre_deduction(
+    request: &NotifyPreDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_PRE_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::query_insurance_renewal_schedule`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_insurance_renewal_schedule(
+    request: &QueryInsuranceRenewalScheduleRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-pay/policy-periods/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/policy-period-id/");
+    target.segment("policy_period_id", &request.policy_period_id.to_string())?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_INSURANCE_RENEWAL_SCHEDULE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::schedule_insurance_renewal`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_schedule_insurance_renewal(
+    request: &ScheduleInsuranceRenewalRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-pay/policy-periods/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/policy-period-id/");
+    target.segment("policy_period_id", &request.policy_period_id.to_string())?;
+    target.literal("/schedule");
+    Ok(ApiRequest {
+        operation: &operations::SCHEDULE_INSURANCE_RENEWAL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::apply_insurance_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_insurance_transaction(
+    request: &ApplyInsuranceTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-pay/transactions/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_INSURANCE_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::renew_insurance_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_renew_insurance_contract(
+    request: &RenewInsuranceContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/renew");
+    Ok(ApiRequest {
+        operation: &operations::RENEW_INSURANCE_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::query_insurance_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_insurance_contract(
+    request: &QueryInsuranceContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_INSURANCE_CONTRACT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::terminate_insurance_contract`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_insurance_contract(
+    request: &TerminateInsuranceContractRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_INSURANCE_CONTRACT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::insurance_app_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_app_pre_entrust_sign(
+    request: &InsuranceAppPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/app");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_APP_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::insurance_h5_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_h5_pre_entrust_sign(
+    request: &InsuranceH5PreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/h5");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_H5_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::insurance_jsapi_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_jsapi_pre_entrust_sign(
+    request: &InsuranceJsapiPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_JSAPI_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::insurance_miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_insurance_miniprogram_pre_entrust_sign(
+    request: &InsuranceMiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program");
+    Ok(ApiRequest {
+        operation: &operations::INSURANCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::modify_policy_periods`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_policy_periods(
+    request: &ModifyPolicyPeriodsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/policy-periods/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/modify");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_POLICY_PERIODS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::list_policy_periods`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_policy_periods(
+    request: &ListPolicyPeriodsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/insurance-sign/policy_periods/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_POLICY_PERIODS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::apply_harmony_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_harmony_transaction(
+    request: &ApplyHarmonyTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/harmony/transactions/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_HARMONY_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::query_scheduled_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_scheduled_deduction(
+    request: &QueryScheduledDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/schedules/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHEDULED_DEDUCTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::schedule_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_schedule_deduction(
+    request: &ScheduleDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/schedules/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/schedule");
+    Ok(ApiRequest {
+        operation: &operations::SCHEDULE_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::apply_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_transaction(
+    request: &ApplyTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/transactions/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::app_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_schedule_pre_entrust_sign(
+    request: &AppSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app");
+    Ok(ApiRequest {
+        operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::h5_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_schedule_pre_entrust_sign(
+    request: &H5SchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5");
+    Ok(ApiRequest {
+        operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::jsapi_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_schedule_pre_entrust_sign(
+    request: &JsapiSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi");
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::miniprogram_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_schedule_pre_entrust_sign(
+    request: &MiniprogramSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::query_harmony_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_harmony_contract_by_out_contract_code(
+    request: &QueryHarmonyContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/contracts/harmony-plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_HARMONY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::query_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_out_contract_code(
+    request: &QueryContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::terminate_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_contract_by_out_contract_code(
+    request: &TerminateContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PapayClient::pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_entrust_sign(
+    request: &PreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/contracts/pre-entrust-sign");
+    Ok(ApiRequest {
+        operation: &operations::PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 委托代扣(服务商模式) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -33,8 +33,10 @@ fn query_scheduled_deduction(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).query_scheduled_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_scheduled_deduction(&request),
+        crate::runtime::dispatch::show::<super::QueryScheduledDeductionResponse>,
     )
 }
 /// `schedule_deduction`: 预约扣费API
@@ -45,8 +47,10 @@ fn schedule_deduction(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).schedule_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_schedule_deduction(&request),
+        crate::runtime::dispatch::show::<super::QueryScheduledDeductionResponse>,
     )
 }
 /// `apply_transaction`: 受理扣款API
@@ -57,8 +61,10 @@ fn apply_transaction(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).apply_transaction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_transaction(&request),
+        crate::runtime::dispatch::show::<super::ApplyTransactionResponse>,
     )
 }
 /// `app_schedule_pre_entrust_sign`: App场景预约扣费类型签约的预签约API
@@ -72,8 +78,10 @@ fn app_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).app_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_app_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::AppSchedulePreEntrustSignResponse>,
     )
 }
 /// `h5_schedule_pre_entrust_sign`: H5场景预约扣费类型签约的预签约API
@@ -87,8 +95,10 @@ fn h5_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).h5_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_h5_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::H5SchedulePreEntrustSignResponse>,
     )
 }
 /// `jsapi_schedule_pre_entrust_sign`: JSAPI场景预约扣费类型签约的预签约API
@@ -102,8 +112,10 @@ fn jsapi_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client).jsapi_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_jsapi_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::H5SchedulePreEntrustSignResponse>,
     )
 }
 /// `miniprogram_schedule_pre_entrust_sign`: 小程序场景预约扣费类型签约的预签约API
@@ -117,9 +129,12 @@ fn miniprogram_schedule_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client)
-            .miniprogram_schedule_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_schedule_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::MiniprogramSchedulePreEntrustSignResponse,
+        >,
     )
 }
 /// `query_contract_by_out_contract_code`: 通过商户协议号查询委托代扣签约协议API
@@ -133,9 +148,10 @@ fn query_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client)
-            .query_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `terminate_contract_by_out_contract_code`: 通过商户协议号解除委托代扣签约协议API
@@ -149,9 +165,10 @@ fn terminate_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPapayClient::new(client)
-            .terminate_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `notify_deduction_retry`: 服务商商户重试扣费通知API
@@ -162,8 +179,10 @@ fn notify_deduction_retry(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPapayClient::new(client).notify_deduction_retry(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_deduction_retry(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `notify_pre_deduction`: 服务商商户预扣费通知API
@@ -174,7 +193,9 @@ fn notify_pre_deduction(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPapayClient::new(client).notify_pre_deduction(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_notify_pre_deduction(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

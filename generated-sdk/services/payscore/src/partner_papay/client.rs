@@ -53,25 +53,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &QueryScheduledDeductionRequest,
     ) -> crate::runtime::Call<'a, QueryScheduledDeductionResponse> {
-        fn prepare(
-            request: &QueryScheduledDeductionRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/partner/schedules/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SCHEDULED_DEDUCTION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_scheduled_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -102,23 +86,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &ScheduleDeductionRequest,
     ) -> crate::runtime::Call<'a, QueryScheduledDeductionResponse> {
-        fn prepare(request: &ScheduleDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/partner/schedules/contract-id/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/schedule");
-            Ok(ApiRequest {
-                operation: &operations::SCHEDULE_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_schedule_deduction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -149,21 +119,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &ApplyTransactionRequest,
     ) -> crate::runtime::Call<'a, ApplyTransactionResponse> {
-        fn prepare(request: &ApplyTransactionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/pay/partner/transactions/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRANSACTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_transaction(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -194,26 +152,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &AppSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, AppSchedulePreEntrustSignResponse> {
-        fn prepare(
-            request: &AppSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
-                );
-            Ok(ApiRequest {
-                operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_app_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -244,26 +185,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &H5SchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, H5SchedulePreEntrustSignResponse> {
-        fn prepare(
-            request: &H5SchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
-                );
-            Ok(ApiRequest {
-                operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_h5_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -294,26 +218,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &JsapiSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, H5SchedulePreEntrustSignResponse> {
-        fn prepare(
-            request: &JsapiSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
-                );
-            Ok(ApiRequest {
-                operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_jsapi_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -344,26 +251,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &MiniprogramSchedulePreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, MiniprogramSchedulePreEntrustSignResponse> {
-        fn prepare(
-            request: &MiniprogramSchedulePreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_schedule_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -394,27 +284,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &QueryContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/partner/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -445,27 +317,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &TerminateContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &TerminateContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/papay/sign/partner/contracts/plan-id/");
-            target.segment("plan_id", &request.plan_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -496,23 +350,9 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &NotifyDeductionRetryRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyDeductionRetryRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/fail-notify");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_DEDUCTION_RETRY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_deduction_retry(request),
             crate::runtime::decode_empty,
         )
     }
@@ -543,24 +383,203 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         &self,
         request: &NotifyPreDeductionRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &NotifyPreDeductionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-papay/contracts/");
-            target.segment("contract_id", &request.contract_id)?;
-            target.literal("/notify");
-            Ok(ApiRequest {
-                operation: &operations::NOTIFY_PRE_DEDUCTION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_notify_pre_deduction(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`PartnerPapayClient::query_scheduled_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_scheduled_deduction(
+    request: &QueryScheduledDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/partner/schedules/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SCHEDULED_DEDUCTION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::schedule_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_schedule_deduction(
+    request: &ScheduleDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/partner/schedules/contract-id/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/schedule");
+    Ok(ApiRequest {
+        operation: &operations::SCHEDULE_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::apply_transaction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_transaction(
+    request: &ApplyTransactionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/pay/partner/transactions/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRANSACTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::app_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_app_schedule_pre_entrust_sign(
+    request: &AppSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
+        );
+    Ok(ApiRequest {
+        operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::h5_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_h5_schedule_pre_entrust_sign(
+    request: &H5SchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
+        );
+    Ok(ApiRequest {
+        operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::jsapi_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_jsapi_schedule_pre_entrust_sign(
+    request: &JsapiSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
+        );
+    Ok(ApiRequest {
+        operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::miniprogram_schedule_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_schedule_pre_entrust_sign(
+    request: &MiniprogramSchedulePreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::query_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_out_contract_code(
+    request: &QueryContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/partner/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::terminate_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_contract_by_out_contract_code(
+    request: &TerminateContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/papay/sign/partner/contracts/plan-id/");
+    target.segment("plan_id", &request.plan_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::notify_deduction_retry`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_deduction_retry(
+    request: &NotifyDeductionRetryRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/fail-notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_DEDUCTION_RETRY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPapayClient::notify_pre_deduction`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_notify_pre_deduction(
+    request: &NotifyPreDeductionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-papay/contracts/");
+    target.segment("contract_id", &request.contract_id)?;
+    target.literal("/notify");
+    Ok(ApiRequest {
+        operation: &operations::NOTIFY_PRE_DEDUCTION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微信支付分(服务商模式) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -52,8 +52,10 @@ fn create_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).create_permission(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_permission(&request),
+        crate::runtime::dispatch::show::<super::CreatePermissionResponse>,
     )
 }
 /// `apply_scene_permission`: 服务商场景中预授权
@@ -64,8 +66,10 @@ fn apply_scene_permission(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).apply_scene_permission(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_scene_permission(&request),
+        crate::runtime::dispatch::show::<super::ApplyScenePermissionResponse>,
     )
 }
 /// `assess_user_risk_level`: 服务商评估用户分层
@@ -76,8 +80,10 @@ fn assess_user_risk_level(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).assess_user_risk_level(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_assess_user_risk_level(&request),
+        crate::runtime::dispatch::show::<super::AssessUserRiskLevelResponse>,
     )
 }
 /// `query_permission_by_authorization_code`: 查询与用户授权记录（授权协议号）API
@@ -91,9 +97,12 @@ fn query_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client)
-            .query_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPermissionByAuthorizationCodeResponse,
+        >,
     )
 }
 /// `terminate_permission_by_authorization_code`: 解除用户授权关系（授权协议号）API
@@ -107,9 +116,10 @@ fn terminate_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client)
-            .terminate_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_permission_by_openid`: 查询与用户授权记录（openid）API
@@ -123,8 +133,10 @@ fn query_permission_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_permission_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_permission_by_openid(&request),
+        crate::runtime::dispatch::show::<super::QueryPermissionByOpenidResponse>,
     )
 }
 /// `terminate_permission_by_openid`: 解除用户授权关系（openid）API
@@ -138,9 +150,10 @@ fn terminate_permission_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client)
-            .terminate_permission_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_permission_by_openid(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `apply_service_account_binding`: 收付通子商户申请绑定支付分服务
@@ -154,8 +167,10 @@ fn apply_service_account_binding(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).apply_service_account_binding(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_service_account_binding(&request),
+        crate::runtime::dispatch::show::<super::ApplyServiceAccountBindingResponse>,
     )
 }
 /// `query_service_account_binding`: 查询收付通子商户服务绑定结果
@@ -169,8 +184,10 @@ fn query_service_account_binding(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_service_account_binding(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_service_account_binding(&request),
+        crate::runtime::dispatch::show::<super::ApplyServiceAccountBindingResponse>,
     )
 }
 /// `query_service_order`: 查询支付分订单
@@ -181,8 +198,10 @@ fn query_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_service_order(&request),
+        crate::runtime::dispatch::show::<super::QueryServiceOrderResponse>,
     )
 }
 /// `create_service_order`: 创建支付分订单
@@ -193,8 +212,10 @@ fn create_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).create_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateServiceOrderResponse>,
     )
 }
 /// `create_and_complete_service_order`: 创单结单合并API
@@ -208,9 +229,10 @@ fn create_and_complete_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client)
-            .create_and_complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_and_complete_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `cancel_service_order`: 取消支付分订单API
@@ -221,8 +243,10 @@ fn cancel_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).cancel_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `complete_service_order`: 完结支付分订单API
@@ -233,8 +257,10 @@ fn complete_service_order(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `modify_service_order`: 修改订单金额API
@@ -245,8 +271,10 @@ fn modify_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).modify_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `pay_service_order`: 商户发起催收扣款API
@@ -257,8 +285,10 @@ fn pay_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).pay_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pay_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `send_pending_message`: 下发服务费用待处理消息
@@ -269,8 +299,10 @@ fn send_pending_message(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).send_pending_message(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_pending_message(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `send_prepaid_message`: 下发服务预扣费消息
@@ -281,8 +313,10 @@ fn send_prepaid_message(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).send_prepaid_message(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_prepaid_message(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `sync_service_order`: 同步订单信息API
@@ -293,8 +327,10 @@ fn sync_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PartnerPayscoreClient::new(client).sync_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_service_order(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_pay_on_delivery_order`: 创建先用后付订单
@@ -308,8 +344,10 @@ fn create_pay_on_delivery_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).create_pay_on_delivery_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_pay_on_delivery_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePayOnDeliveryOrderResponse>,
     )
 }
 /// `query_service_quota`: 查询用户分层对应建议先享金额
@@ -320,8 +358,10 @@ fn query_service_quota(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_service_quota(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_service_quota(&request),
+        crate::runtime::dispatch::show::<super::QueryServiceQuotaResponse>,
     )
 }
 /// `create_payscore_plan`: 创建支付分计划
@@ -332,8 +372,10 @@ fn create_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).create_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `query_payscore_plan`: 查询支付分计划
@@ -344,8 +386,10 @@ fn query_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `stop_payscore_plan`: 停止支付分计划
@@ -356,8 +400,10 @@ fn stop_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).stop_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_stop_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `create_sign_plan_service_order`: 创建用户的签约计划详情对应的服务订单
@@ -371,9 +417,10 @@ fn create_sign_plan_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client)
-            .create_sign_plan_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_sign_plan_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateSignPlanServiceOrderResponse>,
     )
 }
 /// `create_user_sign_plan`: 创建用户的签约计划
@@ -384,8 +431,10 @@ fn create_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).create_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::CreateUserSignPlanResponse>,
     )
 }
 /// `query_user_sign_plan`: 查询用户的签约计划
@@ -396,8 +445,10 @@ fn query_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).query_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::SignPlan>,
     )
 }
 /// `stop_user_sign_plan`: 取消用户的签约计划
@@ -408,7 +459,9 @@ fn stop_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerPayscoreClient::new(client).stop_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_stop_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::SignPlan>,
     )
 }

@@ -63,21 +63,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreatePermissionRequest,
     ) -> crate::runtime::Call<'a, CreatePermissionResponse> {
-        fn prepare(request: &CreatePermissionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PERMISSION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_permission(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -108,21 +96,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &ApplyScenePermissionRequest,
     ) -> crate::runtime::Call<'a, ApplyScenePermissionResponse> {
-        fn prepare(request: &ApplyScenePermissionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/apply-for-scene");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SCENE_PERMISSION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_scene_permission(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -153,22 +129,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &AssessUserRiskLevelRequest,
     ) -> crate::runtime::Call<'a, AssessUserRiskLevelResponse> {
-        fn prepare(request: &AssessUserRiskLevelRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/assess-user-risk-level");
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::ASSESS_USER_RISK_LEVEL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_assess_user_risk_level(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -199,26 +162,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryPermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, QueryPermissionByAuthorizationCodeResponse> {
-        fn prepare(
-            request: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.query("service_id", &request.service_id);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_permission_by_authorization_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -249,25 +195,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &TerminatePermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_permission_by_authorization_code(request),
             crate::runtime::decode_empty,
         )
     }
@@ -298,35 +228,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryPermissionByOpenidRequest,
     ) -> crate::runtime::Call<'a, QueryPermissionByOpenidResponse> {
-        fn prepare(
-            request: &QueryPermissionByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/search");
-            target.query("service_id", &request.service_id);
-            target.query("appid", &request.appid);
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            if let Some(value) = &request.openid {
-                target.query("openid", value);
-            }
-            if let Some(value) = &request.sub_openid {
-                target.query("sub_openid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PERMISSION_BY_OPENID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_permission_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -357,23 +261,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &TerminatePermissionByOpenidRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePermissionByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/permissions/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_permission_by_openid(request),
             crate::runtime::decode_empty,
         )
     }
@@ -404,23 +294,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &ApplyServiceAccountBindingRequest,
     ) -> crate::runtime::Call<'a, ApplyServiceAccountBindingResponse> {
-        fn prepare(
-            request: &ApplyServiceAccountBindingRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/service-account-applications");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SERVICE_ACCOUNT_BINDING,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_service_account_binding(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -451,24 +327,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryServiceAccountBindingRequest,
     ) -> crate::runtime::Call<'a, ApplyServiceAccountBindingResponse> {
-        fn prepare(
-            request: &QueryServiceAccountBindingRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/service-account-applications/");
-            target.segment("out_apply_no", &request.out_apply_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SERVICE_ACCOUNT_BINDING,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_service_account_binding(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -506,29 +367,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryServiceOrderRequest,
     ) -> crate::runtime::Call<'a, QueryServiceOrderResponse> {
-        fn prepare(request: &QueryServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder");
-            target.query("service_id", &request.service_id);
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -566,21 +407,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreateServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateServiceOrderResponse> {
-        fn prepare(request: &CreateServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -611,23 +440,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreateAndCompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &CreateAndCompleteServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/direct-complete");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_and_complete_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -665,23 +480,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CancelServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CancelServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -719,23 +520,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CompleteServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -773,23 +560,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &ModifyServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &ModifyServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/modify");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -820,23 +593,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &PayServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &PayServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/pay");
-            Ok(ApiRequest {
-                operation: &operations::PAY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pay_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -867,23 +626,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &SendPendingMessageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SendPendingMessageRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/send-pendingmessage");
-            Ok(ApiRequest {
-                operation: &operations::SEND_PENDING_MESSAGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_pending_message(request),
             crate::runtime::decode_empty,
         )
     }
@@ -914,23 +659,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &SendPrepaidMessageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SendPrepaidMessageRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/send-prepaidmessage");
-            Ok(ApiRequest {
-                operation: &operations::SEND_PREPAID_MESSAGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_prepaid_message(request),
             crate::runtime::decode_empty,
         )
     }
@@ -961,23 +692,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &SyncServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SyncServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_service_order(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1008,23 +725,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreatePayOnDeliveryOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePayOnDeliveryOrderResponse> {
-        fn prepare(
-            request: &CreatePayOnDeliveryOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/servicepayondeliveryorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_pay_on_delivery_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1055,28 +758,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryServiceQuotaRequest,
     ) -> crate::runtime::Call<'a, QueryServiceQuotaResponse> {
-        fn prepare(request: &QueryServiceQuotaRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/partner/servicequotas/service-id/");
-            target.segment("service_id", &request.service_id)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("appid", &request.appid);
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            target.query("risk_level_version", &request.risk_level_version.to_string());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SERVICE_QUOTA,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_service_quota(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1107,21 +791,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreatePayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &CreatePayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/partner/payscore-plans");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1152,23 +824,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryPayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &QueryPayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/");
-            target.segment("merchant_plan_no", &request.merchant_plan_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1199,23 +857,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &StopPayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &StopPayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/");
-            target.segment("merchant_plan_no", &request.merchant_plan_no)?;
-            target.literal("/stop");
-            Ok(ApiRequest {
-                operation: &operations::STOP_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_stop_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1246,23 +890,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreateSignPlanServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateSignPlanServiceOrderResponse> {
-        fn prepare(
-            request: &CreateSignPlanServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/sign-plan/partner/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_sign_plan_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1293,21 +923,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &CreateUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, CreateUserSignPlanResponse> {
-        fn prepare(request: &CreateUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/sign-plan/partner/user-sign-plans");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1338,26 +956,9 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &QueryUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, SignPlan> {
-        fn prepare(request: &QueryUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/",
-                );
-            target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1388,27 +989,492 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         &self,
         request: &StopUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, SignPlan> {
-        fn prepare(request: &StopUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/",
-                );
-            target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
-            target.literal("/stop");
-            Ok(ApiRequest {
-                operation: &operations::STOP_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_stop_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PartnerPayscoreClient::create_permission`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_permission(
+    request: &CreatePermissionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PERMISSION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::apply_scene_permission`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_scene_permission(
+    request: &ApplyScenePermissionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/apply-for-scene");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SCENE_PERMISSION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::assess_user_risk_level`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_assess_user_risk_level(
+    request: &AssessUserRiskLevelRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/assess-user-risk-level");
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::ASSESS_USER_RISK_LEVEL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_permission_by_authorization_code(
+    request: &QueryPermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.query("service_id", &request.service_id);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::terminate_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_permission_by_authorization_code(
+    request: &TerminatePermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_permission_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_permission_by_openid(
+    request: &QueryPermissionByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/search");
+    target.query("service_id", &request.service_id);
+    target.query("appid", &request.appid);
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    if let Some(value) = &request.openid {
+        target.query("openid", value);
+    }
+    if let Some(value) = &request.sub_openid {
+        target.query("sub_openid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PERMISSION_BY_OPENID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::terminate_permission_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_permission_by_openid(
+    request: &TerminatePermissionByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/permissions/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::apply_service_account_binding`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_service_account_binding(
+    request: &ApplyServiceAccountBindingRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/service-account-applications");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SERVICE_ACCOUNT_BINDING,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_service_account_binding`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_service_account_binding(
+    request: &QueryServiceAccountBindingRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/service-account-applications/");
+    target.segment("out_apply_no", &request.out_apply_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SERVICE_ACCOUNT_BINDING,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_service_order(
+    request: &QueryServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder");
+    target.query("service_id", &request.service_id);
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_service_order(
+    request: &CreateServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_and_complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_and_complete_service_order(
+    request: &CreateAndCompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/direct-complete");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::cancel_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_service_order(
+    request: &CancelServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_service_order(
+    request: &CompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::modify_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_service_order(
+    request: &ModifyServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/modify");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::pay_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pay_service_order(
+    request: &PayServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/pay");
+    Ok(ApiRequest {
+        operation: &operations::PAY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::send_pending_message`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_pending_message(
+    request: &SendPendingMessageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/send-pendingmessage");
+    Ok(ApiRequest {
+        operation: &operations::SEND_PENDING_MESSAGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::send_prepaid_message`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_prepaid_message(
+    request: &SendPrepaidMessageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/send-prepaidmessage");
+    Ok(ApiRequest {
+        operation: &operations::SEND_PREPAID_MESSAGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::sync_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_service_order(
+    request: &SyncServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_pay_on_delivery_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_pay_on_delivery_order(
+    request: &CreatePayOnDeliveryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/servicepayondeliveryorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_service_quota`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_service_quota(
+    request: &QueryServiceQuotaRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/partner/servicequotas/service-id/");
+    target.segment("service_id", &request.service_id)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("appid", &request.appid);
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    target.query("risk_level_version", &request.risk_level_version.to_string());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SERVICE_QUOTA,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_payscore_plan(
+    request: &CreatePayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/partner/payscore-plans");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_payscore_plan(
+    request: &QueryPayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/");
+    target.segment("merchant_plan_no", &request.merchant_plan_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::stop_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_stop_payscore_plan(
+    request: &StopPayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/partner/payscore-plans/merchant-plan-no/");
+    target.segment("merchant_plan_no", &request.merchant_plan_no)?;
+    target.literal("/stop");
+    Ok(ApiRequest {
+        operation: &operations::STOP_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_sign_plan_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_sign_plan_service_order(
+    request: &CreateSignPlanServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/partner/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::create_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_user_sign_plan(
+    request: &CreateUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/partner/user-sign-plans");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::query_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_sign_plan(
+    request: &QueryUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/",
+        );
+    target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerPayscoreClient::stop_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_stop_user_sign_plan(
+    request: &StopUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/",
+        );
+    target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
+    target.literal("/stop");
+    Ok(ApiRequest {
+        operation: &operations::STOP_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

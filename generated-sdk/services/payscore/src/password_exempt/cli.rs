@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 免密支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -41,9 +41,12 @@ fn ecommerce_miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .ecommerce_miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_ecommerce_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommerceMiniprogramPreEntrustSignResponse,
+        >,
     )
 }
 /// `ecommerce_pay_redirect_pre_entrust_sign`: 电商收付通模式支付后场景预签约API
@@ -57,9 +60,12 @@ fn ecommerce_pay_redirect_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .ecommerce_pay_redirect_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_ecommerce_pay_redirect_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommercePayRedirectPreEntrustSignResponse,
+        >,
     )
 }
 /// `miniprogram_pre_entrust_sign`: 直连商户模式小程序场景预签约API
@@ -73,8 +79,12 @@ fn miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client).miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommerceMiniprogramPreEntrustSignResponse,
+        >,
     )
 }
 /// `pay_redirect_pre_entrust_sign`: 直连商户模式支付后场景预签约API
@@ -88,8 +98,12 @@ fn pay_redirect_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client).pay_redirect_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pay_redirect_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommercePayRedirectPreEntrustSignResponse,
+        >,
     )
 }
 /// `clearing_miniprogram_pre_entrust_sign`: 清算机构模式小程序场景预签约API
@@ -103,9 +117,12 @@ fn clearing_miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .clearing_miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_clearing_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommerceMiniprogramPreEntrustSignResponse,
+        >,
     )
 }
 /// `clearing_pay_redirect_pre_entrust_sign`: 清算机构模式支付后场景预签约API
@@ -119,9 +136,12 @@ fn clearing_pay_redirect_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .clearing_pay_redirect_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_clearing_pay_redirect_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommercePayRedirectPreEntrustSignResponse,
+        >,
     )
 }
 /// `query_contract_by_out_contract_code`: 商户通过商户协议号查询协议API
@@ -135,9 +155,10 @@ fn query_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .query_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<super::QueryContractByOutContractCodeResponse>,
     )
 }
 /// `terminate_contract_by_out_contract_code`: 商户通过商户协议号解约协议API
@@ -151,9 +172,12 @@ fn terminate_contract_by_out_contract_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .terminate_contract_by_out_contract_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_contract_by_out_contract_code(&request),
+        crate::runtime::dispatch::show::<
+            super::EcommercePayRedirectPreEntrustSignResponse,
+        >,
     )
 }
 /// `partner_miniprogram_pre_entrust_sign`: 服务商模式小程序场景预签约API
@@ -167,9 +191,10 @@ fn partner_miniprogram_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .partner_miniprogram_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_partner_miniprogram_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::PartnerMiniprogramPreEntrustSignResponse>,
     )
 }
 /// `partner_pay_redirect_pre_entrust_sign`: 服务商模式支付后场景预签约API
@@ -183,8 +208,9 @@ fn partner_pay_redirect_pre_entrust_sign(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PasswordExemptClient::new(client)
-            .partner_pay_redirect_pre_entrust_sign(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_partner_pay_redirect_pre_entrust_sign(&request),
+        crate::runtime::dispatch::show::<super::PartnerPayRedirectPreEntrustSignResponse>,
     )
 }

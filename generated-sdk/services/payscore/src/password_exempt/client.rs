@@ -53,26 +53,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &EcommerceMiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommerceMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &EcommerceMiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::ECOMMERCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_ecommerce_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -103,26 +86,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &EcommercePayRedirectPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommercePayRedirectPreEntrustSignResponse> {
-        fn prepare(
-            request: &EcommercePayRedirectPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
-                );
-            Ok(ApiRequest {
-                operation: &operations::ECOMMERCE_PAY_REDIRECT_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_ecommerce_pay_redirect_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -153,26 +119,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &MiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommerceMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &MiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -203,26 +152,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &PayRedirectPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommercePayRedirectPreEntrustSignResponse> {
-        fn prepare(
-            request: &PayRedirectPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign",
-                );
-            Ok(ApiRequest {
-                operation: &operations::PAY_REDIRECT_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pay_redirect_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -253,26 +185,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &ClearingMiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommerceMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &ClearingMiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CLEARING_MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_clearing_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -303,26 +218,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &ClearingPayRedirectPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, EcommercePayRedirectPreEntrustSignResponse> {
-        fn prepare(
-            request: &ClearingPayRedirectPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CLEARING_PAY_REDIRECT_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_clearing_pay_redirect_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -353,26 +251,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &QueryContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, QueryContractByOutContractCodeResponse> {
-        fn prepare(
-            request: &QueryContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/password-exempt-contract/contracts/service-id/");
-            target.segment("service_id", &request.service_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -403,27 +284,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &TerminateContractByOutContractCodeRequest,
     ) -> crate::runtime::Call<'a, EcommercePayRedirectPreEntrustSignResponse> {
-        fn prepare(
-            request: &TerminateContractByOutContractCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/password-exempt-contract/contracts/service-id/");
-            target.segment("service_id", &request.service_id.to_string())?;
-            target.literal("/out-contract-code/");
-            target.segment("out_contract_code", &request.out_contract_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_contract_by_out_contract_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -454,26 +317,9 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &PartnerMiniprogramPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, PartnerMiniprogramPreEntrustSignResponse> {
-        fn prepare(
-            request: &PartnerMiniprogramPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
-                );
-            Ok(ApiRequest {
-                operation: &operations::PARTNER_MINIPROGRAM_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_partner_miniprogram_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -504,27 +350,191 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         &self,
         request: &PartnerPayRedirectPreEntrustSignRequest,
     ) -> crate::runtime::Call<'a, PartnerPayRedirectPreEntrustSignResponse> {
-        fn prepare(
-            request: &PartnerPayRedirectPreEntrustSignRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
-                );
-            Ok(ApiRequest {
-                operation: &operations::PARTNER_PAY_REDIRECT_PRE_ENTRUST_SIGN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_partner_pay_redirect_pre_entrust_sign(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PasswordExemptClient::ecommerce_miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_ecommerce_miniprogram_pre_entrust_sign(
+    request: &EcommerceMiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::ECOMMERCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::ecommerce_pay_redirect_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_ecommerce_pay_redirect_pre_entrust_sign(
+    request: &EcommercePayRedirectPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
+        );
+    Ok(ApiRequest {
+        operation: &operations::ECOMMERCE_PAY_REDIRECT_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_miniprogram_pre_entrust_sign(
+    request: &MiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::pay_redirect_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pay_redirect_pre_entrust_sign(
+    request: &PayRedirectPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign",
+        );
+    Ok(ApiRequest {
+        operation: &operations::PAY_REDIRECT_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::clearing_miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_clearing_miniprogram_pre_entrust_sign(
+    request: &ClearingMiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CLEARING_MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::clearing_pay_redirect_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_clearing_pay_redirect_pre_entrust_sign(
+    request: &ClearingPayRedirectPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CLEARING_PAY_REDIRECT_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::query_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_contract_by_out_contract_code(
+    request: &QueryContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/password-exempt-contract/contracts/service-id/");
+    target.segment("service_id", &request.service_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::terminate_contract_by_out_contract_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_contract_by_out_contract_code(
+    request: &TerminateContractByOutContractCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/password-exempt-contract/contracts/service-id/");
+    target.segment("service_id", &request.service_id.to_string())?;
+    target.literal("/out-contract-code/");
+    target.segment("out_contract_code", &request.out_contract_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::partner_miniprogram_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_partner_miniprogram_pre_entrust_sign(
+    request: &PartnerMiniprogramPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
+        );
+    Ok(ApiRequest {
+        operation: &operations::PARTNER_MINIPROGRAM_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PasswordExemptClient::partner_pay_redirect_pre_entrust_sign`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_partner_pay_redirect_pre_entrust_sign(
+    request: &PartnerPayRedirectPreEntrustSignRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
+        );
+    Ok(ApiRequest {
+        operation: &operations::PARTNER_PAY_REDIRECT_PRE_ENTRUST_SIGN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

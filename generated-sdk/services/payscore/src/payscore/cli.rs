@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微信支付分 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -60,8 +60,10 @@ fn download_merchant_bill(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).download_merchant_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_merchant_bill(&request),
+        crate::runtime::dispatch::show::<super::DownloadMerchantBillResponse>,
     )
 }
 /// `query_payafter_order`: 查询先享后付订单
@@ -72,8 +74,10 @@ fn query_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_payafter_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_payafter_order(&request),
+        crate::runtime::dispatch::show::<super::QueryPayafterOrderResponse>,
     )
 }
 /// `create_payafter_order`: 创建先享后付订单
@@ -84,8 +88,10 @@ fn create_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_payafter_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_payafter_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePayafterOrderResponse>,
     )
 }
 /// `cancel_payafter_order`: 撤销先享后付订单
@@ -96,8 +102,10 @@ fn cancel_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).cancel_payafter_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_payafter_order(&request),
+        crate::runtime::dispatch::show::<super::CancelPayafterOrderResponse>,
     )
 }
 /// `complete_payafter_order`: 完结先享后付订单
@@ -108,8 +116,10 @@ fn complete_payafter_order(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).complete_payafter_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_payafter_order(&request),
+        crate::runtime::dispatch::show::<super::CancelPayafterOrderResponse>,
     )
 }
 /// `sync_payafter_order`: 支付分订单同步
@@ -120,8 +130,10 @@ fn sync_payafter_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).sync_payafter_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_payafter_order(&request),
+        crate::runtime::dispatch::show::<super::SyncPayafterOrderResponse>,
     )
 }
 /// `create_permission`: 商户预授权API
@@ -132,8 +144,10 @@ fn create_permission(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_permission(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_permission(&request),
+        crate::runtime::dispatch::show::<super::CreatePermissionResponse>,
     )
 }
 /// `assess_user_risk_level`: 商户评估用户分层
@@ -144,8 +158,10 @@ fn assess_user_risk_level(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).assess_user_risk_level(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_assess_user_risk_level(&request),
+        crate::runtime::dispatch::show::<super::AssessUserRiskLevelResponse>,
     )
 }
 /// `query_permission_by_authorization_code`: 查询与用户授权记录（授权协议号）API
@@ -159,9 +175,12 @@ fn query_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client)
-            .query_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryPermissionByAuthorizationCodeResponse,
+        >,
     )
 }
 /// `terminate_permission_by_authorization_code`: 解除用户授权关系（授权协议号）API
@@ -175,9 +194,10 @@ fn terminate_permission_by_authorization_code(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayscoreClient::new(client)
-            .terminate_permission_by_authorization_code(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_permission_by_authorization_code(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `query_permission_by_openid`: 查询与用户授权记录（openid）API
@@ -191,8 +211,10 @@ fn query_permission_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_permission_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_permission_by_openid(&request),
+        crate::runtime::dispatch::show::<super::QueryPermissionByOpenidResponse>,
     )
 }
 /// `terminate_permission_by_openid`: 解除用户授权关系（openid）API
@@ -206,8 +228,10 @@ fn terminate_permission_by_openid(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayscoreClient::new(client).terminate_permission_by_openid(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_permission_by_openid(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `create_payscore_plan`: 创建支付分计划
@@ -218,8 +242,10 @@ fn create_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `query_payscore_plan`: 查询支付分计划
@@ -230,8 +256,10 @@ fn query_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `stop_payscore_plan`: 停止支付分计划
@@ -242,8 +270,10 @@ fn stop_payscore_plan(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).stop_payscore_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_stop_payscore_plan(&request),
+        crate::runtime::dispatch::show::<super::CreatePayscorePlanResponse>,
     )
 }
 /// `query_service_order`: 查询支付分订单API
@@ -254,8 +284,10 @@ fn query_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_service_order(&request),
+        crate::runtime::dispatch::show::<super::QueryServiceOrderResponse>,
     )
 }
 /// `create_service_order`: 创建支付分订单API
@@ -266,8 +298,10 @@ fn create_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateServiceOrderResponse>,
     )
 }
 /// `create_and_complete_service_order`: 创单结单合并API
@@ -281,8 +315,10 @@ fn create_and_complete_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_and_complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_and_complete_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateAndCompleteServiceOrderResponse>,
     )
 }
 /// `cancel_service_order`: 取消支付分订单API
@@ -293,8 +329,10 @@ fn cancel_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).cancel_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_service_order(&request),
+        crate::runtime::dispatch::show::<super::CancelPayafterOrderResponse>,
     )
 }
 /// `complete_service_order`: 完结支付分订单API
@@ -305,8 +343,10 @@ fn complete_service_order(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).complete_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_service_order(&request),
+        crate::runtime::dispatch::show::<super::CompleteServiceOrderResponse>,
     )
 }
 /// `modify_service_order`: 修改订单金额API
@@ -317,8 +357,10 @@ fn modify_service_order(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).modify_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_modify_service_order(&request),
+        crate::runtime::dispatch::show::<super::ModifyServiceOrderResponse>,
     )
 }
 /// `pay_service_order`: 商户发起催收扣款API
@@ -329,8 +371,10 @@ fn pay_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).pay_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pay_service_order(&request),
+        crate::runtime::dispatch::show::<super::PayServiceOrderResponse>,
     )
 }
 /// `send_pending_message`: 下发服务费用待处理消息
@@ -341,8 +385,10 @@ fn send_pending_message(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayscoreClient::new(client).send_pending_message(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_pending_message(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `send_prepaid_message`: 下发服务预扣费消息
@@ -353,8 +399,10 @@ fn send_prepaid_message(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayscoreClient::new(client).send_prepaid_message(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_send_prepaid_message(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `sync_service_order`: 同步服务订单信息API
@@ -365,8 +413,10 @@ fn sync_service_order(client: &crate::runtime::Client, input: Input) -> Call<'_>
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).sync_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_sync_service_order(&request),
+        crate::runtime::dispatch::show::<super::SyncServiceOrderResponse>,
     )
 }
 /// `create_pay_on_delivery_order`: 创建先用后付订单
@@ -380,8 +430,10 @@ fn create_pay_on_delivery_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_pay_on_delivery_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_pay_on_delivery_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePayOnDeliveryOrderResponse>,
     )
 }
 /// `create_sign_plan_service_order`: 创建用户的签约计划详情对应的服务订单
@@ -395,8 +447,10 @@ fn create_sign_plan_service_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_sign_plan_service_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_sign_plan_service_order(&request),
+        crate::runtime::dispatch::show::<super::CreateSignPlanServiceOrderResponse>,
     )
 }
 /// `create_user_sign_plan`: 创建用户的签约计划
@@ -407,8 +461,10 @@ fn create_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::CreateUserSignPlanResponse>,
     )
 }
 /// `query_user_sign_plan`: 查询用户的签约计划
@@ -419,8 +475,10 @@ fn query_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::SignPlan>,
     )
 }
 /// `stop_user_sign_plan`: 直连商户取消用户的签约计划
@@ -431,8 +489,10 @@ fn stop_user_sign_plan(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).stop_user_sign_plan(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_stop_user_sign_plan(&request),
+        crate::runtime::dispatch::show::<super::SignPlan>,
     )
 }
 /// `query_smart_retail_order`: 查询智慧零售订单
@@ -443,8 +503,10 @@ fn query_smart_retail_order(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_smart_retail_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_smart_retail_order(&request),
+        crate::runtime::dispatch::show::<super::QueryPayafterOrderResponse>,
     )
 }
 /// `create_smart_retail_order`: 创建智慧零售订单
@@ -455,8 +517,10 @@ fn create_smart_retail_order(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).create_smart_retail_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_smart_retail_order(&request),
+        crate::runtime::dispatch::show::<super::CreatePayafterOrderResponse>,
     )
 }
 /// `cancel_smart_retail_order`: 撤销智慧零售订单
@@ -467,8 +531,10 @@ fn cancel_smart_retail_order(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).cancel_smart_retail_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_smart_retail_order(&request),
+        crate::runtime::dispatch::show::<super::CancelPayafterOrderResponse>,
     )
 }
 /// `complete_smart_retail_order`: 完结智慧零售订单
@@ -482,8 +548,10 @@ fn complete_smart_retail_order(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).complete_smart_retail_order(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_complete_smart_retail_order(&request),
+        crate::runtime::dispatch::show::<super::CancelPayafterOrderResponse>,
     )
 }
 /// `query_user_service_state`: 查询用户授权状态API
@@ -494,8 +562,10 @@ fn query_user_service_state(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayscoreClient::new(client).query_user_service_state(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_service_state(&request),
+        crate::runtime::dispatch::show::<super::QueryUserServiceStateResponse>,
     )
 }
 /// `terminate_user_service`: 商户解除用户授权关系API
@@ -506,7 +576,9 @@ fn terminate_user_service(client: &crate::runtime::Client, input: Input) -> Call
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayscoreClient::new(client).terminate_user_service(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_terminate_user_service(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

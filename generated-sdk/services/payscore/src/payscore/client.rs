@@ -71,27 +71,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &DownloadMerchantBillRequest,
     ) -> crate::runtime::Call<'a, DownloadMerchantBillResponse> {
-        fn prepare(request: &DownloadMerchantBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/merchant-bill");
-            target.query("bill_date", &request.bill_date);
-            if let Some(value) = &request.tar_type {
-                target.query("tar_type", value.as_str());
-            }
-            target.query("encryption_algorithm", &request.encryption_algorithm);
-            target.query("service_id", &request.service_id);
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_MERCHANT_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_merchant_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -122,33 +104,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryPayafterOrderRequest,
     ) -> crate::runtime::Call<'a, QueryPayafterOrderResponse> {
-        fn prepare(request: &QueryPayafterOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/payafter-orders");
-            if let Some(value) = &request.service_id {
-                target.query("service_id", value);
-            }
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAYAFTER_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_payafter_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -179,21 +137,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreatePayafterOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePayafterOrderResponse> {
-        fn prepare(request: &CreatePayafterOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/payafter-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAYAFTER_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_payafter_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -224,23 +170,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CancelPayafterOrderRequest,
     ) -> crate::runtime::Call<'a, CancelPayafterOrderResponse> {
-        fn prepare(request: &CancelPayafterOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/payafter-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_PAYAFTER_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_payafter_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -271,23 +203,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CompletePayafterOrderRequest,
     ) -> crate::runtime::Call<'a, CancelPayafterOrderResponse> {
-        fn prepare(request: &CompletePayafterOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/payafter-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_PAYAFTER_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_payafter_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -318,23 +236,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &SyncPayafterOrderRequest,
     ) -> crate::runtime::Call<'a, SyncPayafterOrderResponse> {
-        fn prepare(request: &SyncPayafterOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/payafter-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_PAYAFTER_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_payafter_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -365,21 +269,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreatePermissionRequest,
     ) -> crate::runtime::Call<'a, CreatePermissionResponse> {
-        fn prepare(request: &CreatePermissionRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PERMISSION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_permission(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -410,21 +302,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &AssessUserRiskLevelRequest,
     ) -> crate::runtime::Call<'a, AssessUserRiskLevelResponse> {
-        fn prepare(request: &AssessUserRiskLevelRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions/assess-user-risk-level");
-            Ok(ApiRequest {
-                operation: &operations::ASSESS_USER_RISK_LEVEL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_assess_user_risk_level(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -455,25 +335,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryPermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, QueryPermissionByAuthorizationCodeResponse> {
-        fn prepare(
-            request: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.query("service_id", &request.service_id);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_permission_by_authorization_code(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -504,25 +368,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &TerminatePermissionByAuthorizationCodeRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions/authorization-code/");
-            target.segment("authorization_code", &request.authorization_code)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_permission_by_authorization_code(request),
             crate::runtime::decode_empty,
         )
     }
@@ -553,26 +401,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryPermissionByOpenidRequest,
     ) -> crate::runtime::Call<'a, QueryPermissionByOpenidResponse> {
-        fn prepare(
-            request: &QueryPermissionByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions/openid/");
-            target.segment("openid", &request.openid)?;
-            target.query("service_id", &request.service_id);
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PERMISSION_BY_OPENID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_permission_by_openid(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -603,25 +434,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &TerminatePermissionByOpenidRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &TerminatePermissionByOpenidRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/permissions/openid/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_permission_by_openid(request),
             crate::runtime::decode_empty,
         )
     }
@@ -652,21 +467,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreatePayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &CreatePayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/payscore-plans");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -697,22 +500,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryPayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &QueryPayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/payscore-plans/merchant-plan-no/");
-            target.segment("merchant_plan_no", &request.merchant_plan_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -743,23 +533,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &StopPayscorePlanRequest,
     ) -> crate::runtime::Call<'a, CreatePayscorePlanResponse> {
-        fn prepare(request: &StopPayscorePlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/plan/payscore-plans/merchant-plan-no/");
-            target.segment("merchant_plan_no", &request.merchant_plan_no)?;
-            target.literal("/stop");
-            Ok(ApiRequest {
-                operation: &operations::STOP_PAYSCORE_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_stop_payscore_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -797,29 +573,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryServiceOrderRequest,
     ) -> crate::runtime::Call<'a, QueryServiceOrderResponse> {
-        fn prepare(request: &QueryServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder");
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            target.query("service_id", &request.service_id);
-            target.query("appid", &request.appid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -857,21 +613,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreateServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateServiceOrderResponse> {
-        fn prepare(request: &CreateServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -902,23 +646,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreateAndCompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateAndCompleteServiceOrderResponse> {
-        fn prepare(
-            request: &CreateAndCompleteServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/direct-complete");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_and_complete_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -956,23 +686,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CancelServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CancelPayafterOrderResponse> {
-        fn prepare(request: &CancelServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1010,23 +726,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CompleteServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CompleteServiceOrderResponse> {
-        fn prepare(request: &CompleteServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1064,23 +766,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &ModifyServiceOrderRequest,
     ) -> crate::runtime::Call<'a, ModifyServiceOrderResponse> {
-        fn prepare(request: &ModifyServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/modify");
-            Ok(ApiRequest {
-                operation: &operations::MODIFY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_modify_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1111,23 +799,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &PayServiceOrderRequest,
     ) -> crate::runtime::Call<'a, PayServiceOrderResponse> {
-        fn prepare(request: &PayServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/pay");
-            Ok(ApiRequest {
-                operation: &operations::PAY_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pay_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1158,23 +832,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &SendPendingMessageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SendPendingMessageRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/send-pendingmessage");
-            Ok(ApiRequest {
-                operation: &operations::SEND_PENDING_MESSAGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_pending_message(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1205,23 +865,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &SendPrepaidMessageRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &SendPrepaidMessageRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/send-prepaidmessage");
-            Ok(ApiRequest {
-                operation: &operations::SEND_PREPAID_MESSAGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_send_prepaid_message(request),
             crate::runtime::decode_empty,
         )
     }
@@ -1259,23 +905,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &SyncServiceOrderRequest,
     ) -> crate::runtime::Call<'a, SyncServiceOrderResponse> {
-        fn prepare(request: &SyncServiceOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/serviceorder/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/sync");
-            Ok(ApiRequest {
-                operation: &operations::SYNC_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_sync_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1306,23 +938,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreatePayOnDeliveryOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePayOnDeliveryOrderResponse> {
-        fn prepare(
-            request: &CreatePayOnDeliveryOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/servicepayondeliveryorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_pay_on_delivery_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1353,23 +971,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreateSignPlanServiceOrderRequest,
     ) -> crate::runtime::Call<'a, CreateSignPlanServiceOrderResponse> {
-        fn prepare(
-            request: &CreateSignPlanServiceOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/sign-plan/serviceorder");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_sign_plan_service_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1400,21 +1004,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreateUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, CreateUserSignPlanResponse> {
-        fn prepare(request: &CreateUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/sign-plan/user-sign-plans");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1445,25 +1037,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, SignPlan> {
-        fn prepare(request: &QueryUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/",
-                );
-            target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1494,26 +1070,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &StopUserSignPlanRequest,
     ) -> crate::runtime::Call<'a, SignPlan> {
-        fn prepare(request: &StopUserSignPlanRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/",
-                );
-            target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
-            target.literal("/stop");
-            Ok(ApiRequest {
-                operation: &operations::STOP_USER_SIGN_PLAN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_stop_user_sign_plan(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1544,33 +1103,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QuerySmartRetailOrderRequest,
     ) -> crate::runtime::Call<'a, QueryPayafterOrderResponse> {
-        fn prepare(request: &QuerySmartRetailOrderRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/smartretail-orders");
-            if let Some(value) = &request.service_id {
-                target.query("service_id", value);
-            }
-            if let Some(value) = &request.out_order_no {
-                target.query("out_order_no", value);
-            }
-            if let Some(value) = &request.query_id {
-                target.query("query_id", value);
-            }
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SMART_RETAIL_ORDER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_smart_retail_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1601,23 +1136,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CreateSmartRetailOrderRequest,
     ) -> crate::runtime::Call<'a, CreatePayafterOrderResponse> {
-        fn prepare(
-            request: &CreateSmartRetailOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/smartretail-orders");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_SMART_RETAIL_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_smart_retail_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1648,25 +1169,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CancelSmartRetailOrderRequest,
     ) -> crate::runtime::Call<'a, CancelPayafterOrderResponse> {
-        fn prepare(
-            request: &CancelSmartRetailOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/smartretail-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_SMART_RETAIL_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_smart_retail_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1697,25 +1202,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &CompleteSmartRetailOrderRequest,
     ) -> crate::runtime::Call<'a, CancelPayafterOrderResponse> {
-        fn prepare(
-            request: &CompleteSmartRetailOrderRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/smartretail-orders/");
-            target.segment("out_order_no", &request.out_order_no)?;
-            target.literal("/complete");
-            Ok(ApiRequest {
-                operation: &operations::COMPLETE_SMART_RETAIL_ORDER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_complete_smart_retail_order(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1746,24 +1235,9 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &QueryUserServiceStateRequest,
     ) -> crate::runtime::Call<'a, QueryUserServiceStateResponse> {
-        fn prepare(request: &QueryUserServiceStateRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/user-service-state");
-            target.query("appid", &request.appid);
-            target.query("service_id", &request.service_id);
-            target.query("openid", &request.openid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_SERVICE_STATE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_service_state(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -1794,26 +1268,634 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         &self,
         request: &TerminateUserServiceRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &TerminateUserServiceRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payscore/users/");
-            target.segment("openid", &request.openid)?;
-            target.literal("/permissions/");
-            target.segment("service_id", &request.service_id)?;
-            target.literal("/terminate");
-            Ok(ApiRequest {
-                operation: &operations::TERMINATE_USER_SERVICE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_terminate_user_service(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`PayscoreClient::download_merchant_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_merchant_bill(
+    request: &DownloadMerchantBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/merchant-bill");
+    target.query("bill_date", &request.bill_date);
+    if let Some(value) = &request.tar_type {
+        target.query("tar_type", value.as_str());
+    }
+    target.query("encryption_algorithm", &request.encryption_algorithm);
+    target.query("service_id", &request.service_id);
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_MERCHANT_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_payafter_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_payafter_order(
+    request: &QueryPayafterOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/payafter-orders");
+    if let Some(value) = &request.service_id {
+        target.query("service_id", value);
+    }
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAYAFTER_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_payafter_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_payafter_order(
+    request: &CreatePayafterOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/payafter-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAYAFTER_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::cancel_payafter_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_payafter_order(
+    request: &CancelPayafterOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/payafter-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_PAYAFTER_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::complete_payafter_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_payafter_order(
+    request: &CompletePayafterOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/payafter-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_PAYAFTER_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::sync_payafter_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_payafter_order(
+    request: &SyncPayafterOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/payafter-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_PAYAFTER_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_permission`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_permission(
+    request: &CreatePermissionRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PERMISSION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::assess_user_risk_level`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_assess_user_risk_level(
+    request: &AssessUserRiskLevelRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions/assess-user-risk-level");
+    Ok(ApiRequest {
+        operation: &operations::ASSESS_USER_RISK_LEVEL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_permission_by_authorization_code(
+    request: &QueryPermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.query("service_id", &request.service_id);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::terminate_permission_by_authorization_code`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_permission_by_authorization_code(
+    request: &TerminatePermissionByAuthorizationCodeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions/authorization-code/");
+    target.segment("authorization_code", &request.authorization_code)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_permission_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_permission_by_openid(
+    request: &QueryPermissionByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions/openid/");
+    target.segment("openid", &request.openid)?;
+    target.query("service_id", &request.service_id);
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PERMISSION_BY_OPENID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::terminate_permission_by_openid`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_permission_by_openid(
+    request: &TerminatePermissionByOpenidRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/permissions/openid/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_payscore_plan(
+    request: &CreatePayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/payscore-plans");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_payscore_plan(
+    request: &QueryPayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/payscore-plans/merchant-plan-no/");
+    target.segment("merchant_plan_no", &request.merchant_plan_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::stop_payscore_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_stop_payscore_plan(
+    request: &StopPayscorePlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/plan/payscore-plans/merchant-plan-no/");
+    target.segment("merchant_plan_no", &request.merchant_plan_no)?;
+    target.literal("/stop");
+    Ok(ApiRequest {
+        operation: &operations::STOP_PAYSCORE_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_service_order(
+    request: &QueryServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder");
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    target.query("service_id", &request.service_id);
+    target.query("appid", &request.appid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_service_order(
+    request: &CreateServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_and_complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_and_complete_service_order(
+    request: &CreateAndCompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/direct-complete");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::cancel_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_service_order(
+    request: &CancelServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::complete_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_service_order(
+    request: &CompleteServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::modify_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_modify_service_order(
+    request: &ModifyServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/modify");
+    Ok(ApiRequest {
+        operation: &operations::MODIFY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::pay_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pay_service_order(
+    request: &PayServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/pay");
+    Ok(ApiRequest {
+        operation: &operations::PAY_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::send_pending_message`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_pending_message(
+    request: &SendPendingMessageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/send-pendingmessage");
+    Ok(ApiRequest {
+        operation: &operations::SEND_PENDING_MESSAGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::send_prepaid_message`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_send_prepaid_message(
+    request: &SendPrepaidMessageRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/send-prepaidmessage");
+    Ok(ApiRequest {
+        operation: &operations::SEND_PREPAID_MESSAGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::sync_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_sync_service_order(
+    request: &SyncServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/serviceorder/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/sync");
+    Ok(ApiRequest {
+        operation: &operations::SYNC_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_pay_on_delivery_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_pay_on_delivery_order(
+    request: &CreatePayOnDeliveryOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/servicepayondeliveryorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_sign_plan_service_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_sign_plan_service_order(
+    request: &CreateSignPlanServiceOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/serviceorder");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_user_sign_plan(
+    request: &CreateUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/user-sign-plans");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_sign_plan(
+    request: &QueryUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/");
+    target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::stop_user_sign_plan`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_stop_user_sign_plan(
+    request: &StopUserSignPlanRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/");
+    target.segment("merchant_sign_plan_no", &request.merchant_sign_plan_no)?;
+    target.literal("/stop");
+    Ok(ApiRequest {
+        operation: &operations::STOP_USER_SIGN_PLAN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_smart_retail_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_smart_retail_order(
+    request: &QuerySmartRetailOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/smartretail-orders");
+    if let Some(value) = &request.service_id {
+        target.query("service_id", value);
+    }
+    if let Some(value) = &request.out_order_no {
+        target.query("out_order_no", value);
+    }
+    if let Some(value) = &request.query_id {
+        target.query("query_id", value);
+    }
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SMART_RETAIL_ORDER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::create_smart_retail_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_smart_retail_order(
+    request: &CreateSmartRetailOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/smartretail-orders");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_SMART_RETAIL_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::cancel_smart_retail_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_smart_retail_order(
+    request: &CancelSmartRetailOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/smartretail-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_SMART_RETAIL_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::complete_smart_retail_order`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_complete_smart_retail_order(
+    request: &CompleteSmartRetailOrderRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/smartretail-orders/");
+    target.segment("out_order_no", &request.out_order_no)?;
+    target.literal("/complete");
+    Ok(ApiRequest {
+        operation: &operations::COMPLETE_SMART_RETAIL_ORDER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::query_user_service_state`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_service_state(
+    request: &QueryUserServiceStateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/user-service-state");
+    target.query("appid", &request.appid);
+    target.query("service_id", &request.service_id);
+    target.query("openid", &request.openid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_SERVICE_STATE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayscoreClient::terminate_user_service`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_terminate_user_service(
+    request: &TerminateUserServiceRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payscore/users/");
+    target.segment("openid", &request.openid)?;
+    target.literal("/permissions/");
+    target.segment("service_id", &request.service_id)?;
+    target.literal("/terminate");
+    Ok(ApiRequest {
+        operation: &operations::TERMINATE_USER_SERVICE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

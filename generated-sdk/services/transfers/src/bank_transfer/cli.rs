@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 批量转账到银行卡 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).query_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailReceiptResponse>,
     )
 }
 /// `apply_detail_receipt`: 受理明细电子回单API
@@ -43,8 +45,10 @@ fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).apply_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailReceiptResponse>,
     )
 }
 /// `query_summary_receipt`: 查询汇总电子回单受理结果API
@@ -55,8 +59,10 @@ fn query_summary_receipt(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).query_summary_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_summary_receipt(&request),
+        crate::runtime::dispatch::show::<super::QuerySummaryReceiptResponse>,
     )
 }
 /// `apply_summary_receipt`: 受理汇总电子回单API
@@ -67,8 +73,10 @@ fn apply_summary_receipt(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).apply_summary_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_summary_receipt(&request),
+        crate::runtime::dispatch::show::<super::QuerySummaryReceiptResponse>,
     )
 }
 /// `create_transfer_batch`: 发起批量转账API
@@ -79,8 +87,10 @@ fn create_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).create_transfer_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_batch(&request),
+        crate::runtime::dispatch::show::<super::CreateTransferBatchResponse>,
     )
 }
 /// `query_transfer_batch_by_batch_id`: 微信支付批次单号查询批次单API
@@ -94,8 +104,10 @@ fn query_transfer_batch_by_batch_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client).query_transfer_batch_by_batch_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_batch_id(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBatchByBatchIdResponse>,
     )
 }
 /// `query_transfer_detail_by_detail_id`: 微信支付明细单号查询明细单API
@@ -109,9 +121,10 @@ fn query_transfer_detail_by_detail_id(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client)
-            .query_transfer_detail_by_detail_id(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_detail_id(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferDetailByDetailIdResponse>,
     )
 }
 /// `query_transfer_batch_by_out_batch_no`: 银行批次单号查询批次单API
@@ -125,9 +138,10 @@ fn query_transfer_batch_by_out_batch_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client)
-            .query_transfer_batch_by_out_batch_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_out_batch_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBatchByBatchIdResponse>,
     )
 }
 /// `query_transfer_detail_by_out_detail_no`: 银行明细单号查询明细单API
@@ -141,8 +155,9 @@ fn query_transfer_detail_by_out_detail_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::BankTransferClient::new(client)
-            .query_transfer_detail_by_out_detail_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_out_detail_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferDetailByDetailIdResponse>,
     )
 }

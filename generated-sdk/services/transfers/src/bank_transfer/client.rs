@@ -51,23 +51,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QueryDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
-        fn prepare(request: &QueryDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-batch-transfer/receipt/detail-receipts");
-            target.query("out_batch_no", &request.out_batch_no);
-            target.query("out_detail_no", &request.out_detail_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -98,21 +84,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &ApplyDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
-        fn prepare(request: &ApplyDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-batch-transfer/receipt/detail-receipts");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -143,22 +117,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QuerySummaryReceiptRequest,
     ) -> crate::runtime::Call<'a, QuerySummaryReceiptResponse> {
-        fn prepare(request: &QuerySummaryReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-batch-transfer/receipt/summary-receipts");
-            target.query("out_batch_no", &request.out_batch_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUMMARY_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_summary_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -189,21 +150,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &ApplySummaryReceiptRequest,
     ) -> crate::runtime::Call<'a, QuerySummaryReceiptResponse> {
-        fn prepare(request: &ApplySummaryReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-batch-transfer/receipt/summary-receipts");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SUMMARY_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_summary_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -234,21 +183,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &CreateTransferBatchRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBatchResponse> {
-        fn prepare(request: &CreateTransferBatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-transfer/batches");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_batch(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -279,34 +216,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QueryTransferBatchByBatchIdRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &QueryTransferBatchByBatchIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_batch_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -337,26 +249,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QueryTransferDetailByDetailIdRequest,
     ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &QueryTransferDetailByDetailIdRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.literal("/details/detail-id/");
-            target.segment("detail_id", &request.detail_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_detail_id(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -387,34 +282,9 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QueryTransferBatchByOutBatchNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBatchByBatchIdResponse> {
-        fn prepare(
-            request: &QueryTransferBatchByOutBatchNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_state {
-                target.query("detail_state", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_out_batch_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -445,27 +315,176 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         &self,
         request: &QueryTransferDetailByOutDetailNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferDetailByDetailIdResponse> {
-        fn prepare(
-            request: &QueryTransferDetailByOutDetailNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/bank-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/details/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_out_detail_no(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`BankTransferClient::query_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_detail_receipt(
+    request: &QueryDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-batch-transfer/receipt/detail-receipts");
+    target.query("out_batch_no", &request.out_batch_no);
+    target.query("out_detail_no", &request.out_detail_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::apply_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_detail_receipt(
+    request: &ApplyDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-batch-transfer/receipt/detail-receipts");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::query_summary_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_summary_receipt(
+    request: &QuerySummaryReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-batch-transfer/receipt/summary-receipts");
+    target.query("out_batch_no", &request.out_batch_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUMMARY_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::apply_summary_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_summary_receipt(
+    request: &ApplySummaryReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-batch-transfer/receipt/summary-receipts");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SUMMARY_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::create_transfer_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_batch(
+    request: &CreateTransferBatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-transfer/batches");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::query_transfer_batch_by_batch_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_batch_id(
+    request: &QueryTransferBatchByBatchIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_BATCH_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::query_transfer_detail_by_detail_id`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_detail_id(
+    request: &QueryTransferDetailByDetailIdRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.literal("/details/detail-id/");
+    target.segment("detail_id", &request.detail_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_DETAIL_ID,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::query_transfer_batch_by_out_batch_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_out_batch_no(
+    request: &QueryTransferBatchByOutBatchNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_state {
+        target.query("detail_state", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_BATCH_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`BankTransferClient::query_transfer_detail_by_out_detail_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_out_detail_no(
+    request: &QueryTransferDetailByOutDetailNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/bank-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/details/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_DETAIL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 企业支付 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -40,9 +40,10 @@ fn list_available_merchant_ranges(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .list_available_merchant_ranges(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_available_merchant_ranges(&request),
+        crate::runtime::dispatch::show::<super::ListAvailableMerchantRangesResponse>,
     )
 }
 /// `create_available_merchant_range`: 创建可用商户范围
@@ -56,9 +57,10 @@ fn create_available_merchant_range(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .create_available_merchant_range(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_available_merchant_range(&request),
+        crate::runtime::dispatch::show::<super::CreateAvailableMerchantRangeResponse>,
     )
 }
 /// `list_merchant_identifiers`: 查询商户标识列表
@@ -69,8 +71,10 @@ fn list_merchant_identifiers(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).list_merchant_identifiers(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_merchant_identifiers(&request),
+        crate::runtime::dispatch::show::<super::ListMerchantIdentifiersResponse>,
     )
 }
 /// `add_merchant_identifier`: 添加商户标识
@@ -81,8 +85,10 @@ fn add_merchant_identifier(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).add_merchant_identifier(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_add_merchant_identifier(&request),
+        crate::runtime::dispatch::show::<super::CreateAvailableMerchantRangeResponse>,
     )
 }
 /// `delete_merchant_identifier`: 删除商户标识
@@ -96,8 +102,10 @@ fn delete_merchant_identifier(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).delete_merchant_identifier(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_merchant_identifier(&request),
+        crate::runtime::dispatch::show::<super::CreateAvailableMerchantRangeResponse>,
     )
 }
 /// `apply_funding_proof`: 申请企业商户企业支付出资凭证
@@ -108,8 +116,10 @@ fn apply_funding_proof(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).apply_funding_proof(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_funding_proof(&request),
+        crate::runtime::dispatch::show::<super::ApplyFundingProofResponse>,
     )
 }
 /// `apply_trade_bill`: 申请企业商户企业支付业务账单
@@ -120,8 +130,10 @@ fn apply_trade_bill(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).apply_trade_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_trade_bill(&request),
+        crate::runtime::dispatch::show::<super::ApplyTradeBillResponse>,
     )
 }
 /// `query_quota_card_by_out_card_no`: 使用商户卡号查询企业支付额度卡
@@ -135,9 +147,10 @@ fn query_quota_card_by_out_card_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .query_quota_card_by_out_card_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_quota_card_by_out_card_no(&request),
+        crate::runtime::dispatch::show::<super::QueryQuotaCardByOutCardNoResponse>,
     )
 }
 /// `issue_quota_card`: 企业商户为员工下发企业支付额度卡
@@ -148,8 +161,10 @@ fn issue_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).issue_quota_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_issue_quota_card(&request),
+        crate::runtime::dispatch::show::<super::IssueQuotaCardResponse>,
     )
 }
 /// `query_quota_card`: 企业商户查询企业支付额度卡
@@ -160,8 +175,10 @@ fn query_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).query_quota_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_quota_card(&request),
+        crate::runtime::dispatch::show::<super::QueryQuotaCardByOutCardNoResponse>,
     )
 }
 /// `cancel_quota_card`: 企业商户作废员工企业支付额度卡
@@ -172,8 +189,10 @@ fn cancel_quota_card(client: &crate::runtime::Client, input: Input) -> Call<'_> 
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).cancel_quota_card(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_quota_card(&request),
+        crate::runtime::dispatch::show::<super::CancelQuotaCardResponse>,
     )
 }
 /// `query_quota_card_payment_url`: 企业商户获取指定额度卡支付链接
@@ -187,9 +206,10 @@ fn query_quota_card_payment_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .query_quota_card_payment_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_quota_card_payment_url(&request),
+        crate::runtime::dispatch::show::<super::QueryQuotaCardPaymentUrlResponse>,
     )
 }
 /// `revoke_employee_authorization`: 企业商户发起解除员工企业支付授权
@@ -203,9 +223,10 @@ fn revoke_employee_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .revoke_employee_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_revoke_employee_authorization(&request),
+        crate::runtime::dispatch::show::<super::RevokeEmployeeAuthorizationResponse>,
     )
 }
 /// `start_store_entity_match`: 发起门店主体匹配
@@ -216,8 +237,10 @@ fn start_store_entity_match(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).start_store_entity_match(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_start_store_entity_match(&request),
+        crate::runtime::dispatch::show::<super::StartStoreEntityMatchResponse>,
     )
 }
 /// `query_store_entity_match`: 查询门店主体匹配结果
@@ -228,8 +251,10 @@ fn query_store_entity_match(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client).query_store_entity_match(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_store_entity_match(&request),
+        crate::runtime::dispatch::show::<super::QueryStoreEntityMatchResponse>,
     )
 }
 /// `query_employee_authorization_state`: 企业商户查询企业员工开通授权状态
@@ -243,9 +268,10 @@ fn query_employee_authorization_state(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .query_employee_authorization_state(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_employee_authorization_state(&request),
+        crate::runtime::dispatch::show::<super::QueryEmployeeAuthorizationStateResponse>,
     )
 }
 /// `create_employee_authorization_url`: 企业商户发起员工开通企业支付授权
@@ -259,8 +285,9 @@ fn create_employee_authorization_url(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::EnterprisePaymentClient::new(client)
-            .create_employee_authorization_url(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_employee_authorization_url(&request),
+        crate::runtime::dispatch::show::<super::CreateEmployeeAuthorizationUrlResponse>,
     )
 }

@@ -60,24 +60,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &ListAvailableMerchantRangesRequest,
     ) -> crate::runtime::Call<'a, ListAvailableMerchantRangesResponse> {
-        fn prepare(
-            request: &ListAvailableMerchantRangesRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/avail-mch-ranges");
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::LIST_AVAILABLE_MERCHANT_RANGES,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_available_merchant_ranges(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -108,23 +93,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &CreateAvailableMerchantRangeRequest,
     ) -> crate::runtime::Call<'a, CreateAvailableMerchantRangeResponse> {
-        fn prepare(
-            request: &CreateAvailableMerchantRangeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/avail-mch-ranges");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_AVAILABLE_MERCHANT_RANGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_available_merchant_range(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -155,28 +126,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &ListMerchantIdentifiersRequest,
     ) -> crate::runtime::Call<'a, ListMerchantIdentifiersResponse> {
-        fn prepare(
-            request: &ListMerchantIdentifiersRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/avail-mch-ranges/");
-            target.segment("range_id", &request.range_id)?;
-            target.literal("/merchant-identifiers");
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("offset", &request.offset.to_string());
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_MERCHANT_IDENTIFIERS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_merchant_identifiers(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -207,23 +159,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &AddMerchantIdentifierRequest,
     ) -> crate::runtime::Call<'a, CreateAvailableMerchantRangeResponse> {
-        fn prepare(request: &AddMerchantIdentifierRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/avail-mch-ranges/");
-            target.segment("range_id", &request.range_id)?;
-            target.literal("/merchant-identifiers");
-            Ok(ApiRequest {
-                operation: &operations::ADD_MERCHANT_IDENTIFIER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_add_merchant_identifier(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -254,26 +192,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &DeleteMerchantIdentifierRequest,
     ) -> crate::runtime::Call<'a, CreateAvailableMerchantRangeResponse> {
-        fn prepare(
-            request: &DeleteMerchantIdentifierRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/avail-mch-ranges/");
-            target.segment("range_id", &request.range_id)?;
-            target.literal("/merchant-identifiers/");
-            target.segment("merchant_identifier", &request.merchant_identifier)?;
-            Ok(ApiRequest {
-                operation: &operations::DELETE_MERCHANT_IDENTIFIER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_merchant_identifier(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -304,21 +225,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &ApplyFundingProofRequest,
     ) -> crate::runtime::Call<'a, ApplyFundingProofResponse> {
-        fn prepare(request: &ApplyFundingProofRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/bill/proof");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_FUNDING_PROOF,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_funding_proof(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -349,21 +258,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &ApplyTradeBillRequest,
     ) -> crate::runtime::Call<'a, ApplyTradeBillResponse> {
-        fn prepare(request: &ApplyTradeBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/bill/trade-bill");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_TRADE_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_trade_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -394,28 +291,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &QueryQuotaCardByOutCardNoRequest,
     ) -> crate::runtime::Call<'a, QueryQuotaCardByOutCardNoResponse> {
-        fn prepare(
-            request: &QueryQuotaCardByOutCardNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/out-quota-cards/");
-            target.segment("out_card_no", &request.out_card_no)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QUOTA_CARD_BY_OUT_CARD_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_quota_card_by_out_card_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -446,23 +324,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &IssueQuotaCardRequest,
     ) -> crate::runtime::Call<'a, IssueQuotaCardResponse> {
-        fn prepare(request: &IssueQuotaCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/quota-cards");
-            Ok(ApiRequest {
-                operation: &operations::ISSUE_QUOTA_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_issue_quota_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -493,26 +357,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &QueryQuotaCardRequest,
     ) -> crate::runtime::Call<'a, QueryQuotaCardByOutCardNoResponse> {
-        fn prepare(request: &QueryQuotaCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/quota-cards/");
-            target.segment("card_no", &request.card_no)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QUOTA_CARD,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_quota_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -543,25 +390,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &CancelQuotaCardRequest,
     ) -> crate::runtime::Call<'a, CancelQuotaCardResponse> {
-        fn prepare(request: &CancelQuotaCardRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/quota-cards/");
-            target.segment("card_no", &request.card_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_QUOTA_CARD,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_quota_card(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -592,30 +423,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &QueryQuotaCardPaymentUrlRequest,
     ) -> crate::runtime::Call<'a, QueryQuotaCardPaymentUrlResponse> {
-        fn prepare(
-            request: &QueryQuotaCardPaymentUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/quota-cards/");
-            target.segment("card_no", &request.card_no)?;
-            target.literal("/payment-url");
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("application_type", request.application_type.as_str());
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QUOTA_CARD_PAYMENT_URL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_quota_card_payment_url(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -646,25 +456,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &RevokeEmployeeAuthorizationRequest,
     ) -> crate::runtime::Call<'a, RevokeEmployeeAuthorizationResponse> {
-        fn prepare(
-            request: &RevokeEmployeeAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/employees/");
-            target.segment("employee_id", &request.employee_id)?;
-            target.literal("/revoke");
-            Ok(ApiRequest {
-                operation: &operations::REVOKE_EMPLOYEE_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_revoke_employee_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -695,21 +489,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &StartStoreEntityMatchRequest,
     ) -> crate::runtime::Call<'a, StartStoreEntityMatchResponse> {
-        fn prepare(request: &StartStoreEntityMatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/stores/entity-matches");
-            Ok(ApiRequest {
-                operation: &operations::START_STORE_ENTITY_MATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_start_store_entity_match(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -740,23 +522,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &QueryStoreEntityMatchRequest,
     ) -> crate::runtime::Call<'a, QueryStoreEntityMatchResponse> {
-        fn prepare(request: &QueryStoreEntityMatchRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/stores/entity-matches/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("sp_mchid", &request.sp_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_STORE_ENTITY_MATCH,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_store_entity_match(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -787,27 +555,9 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &QueryEmployeeAuthorizationStateRequest,
     ) -> crate::runtime::Call<'a, QueryEmployeeAuthorizationStateResponse> {
-        fn prepare(
-            request: &QueryEmployeeAuthorizationStateRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/users/");
-            target.segment("user_id", &request.user_id)?;
-            target.literal("/authorization-state");
-            target.query("sp_mchid", &request.sp_mchid);
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_EMPLOYEE_AUTHORIZATION_STATE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_employee_authorization_state(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -838,26 +588,309 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         &self,
         request: &CreateEmployeeAuthorizationUrlRequest,
     ) -> crate::runtime::Call<'a, CreateEmployeeAuthorizationUrlResponse> {
-        fn prepare(
-            request: &CreateEmployeeAuthorizationUrlRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/webizpay/users/");
-            target.segment("user_id", &request.user_id)?;
-            target.literal("/authorization-url");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_EMPLOYEE_AUTHORIZATION_URL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_employee_authorization_url(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`EnterprisePaymentClient::list_available_merchant_ranges`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_available_merchant_ranges(
+    request: &ListAvailableMerchantRangesRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/avail-mch-ranges");
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::LIST_AVAILABLE_MERCHANT_RANGES,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::create_available_merchant_range`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_available_merchant_range(
+    request: &CreateAvailableMerchantRangeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/avail-mch-ranges");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_AVAILABLE_MERCHANT_RANGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::list_merchant_identifiers`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_merchant_identifiers(
+    request: &ListMerchantIdentifiersRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/avail-mch-ranges/");
+    target.segment("range_id", &request.range_id)?;
+    target.literal("/merchant-identifiers");
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("offset", &request.offset.to_string());
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_MERCHANT_IDENTIFIERS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::add_merchant_identifier`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_add_merchant_identifier(
+    request: &AddMerchantIdentifierRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/avail-mch-ranges/");
+    target.segment("range_id", &request.range_id)?;
+    target.literal("/merchant-identifiers");
+    Ok(ApiRequest {
+        operation: &operations::ADD_MERCHANT_IDENTIFIER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::delete_merchant_identifier`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_merchant_identifier(
+    request: &DeleteMerchantIdentifierRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/avail-mch-ranges/");
+    target.segment("range_id", &request.range_id)?;
+    target.literal("/merchant-identifiers/");
+    target.segment("merchant_identifier", &request.merchant_identifier)?;
+    Ok(ApiRequest {
+        operation: &operations::DELETE_MERCHANT_IDENTIFIER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::apply_funding_proof`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_funding_proof(
+    request: &ApplyFundingProofRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/bill/proof");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_FUNDING_PROOF,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::apply_trade_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_trade_bill(
+    request: &ApplyTradeBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/bill/trade-bill");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_TRADE_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::query_quota_card_by_out_card_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_quota_card_by_out_card_no(
+    request: &QueryQuotaCardByOutCardNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/out-quota-cards/");
+    target.segment("out_card_no", &request.out_card_no)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QUOTA_CARD_BY_OUT_CARD_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::issue_quota_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_issue_quota_card(
+    request: &IssueQuotaCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/quota-cards");
+    Ok(ApiRequest {
+        operation: &operations::ISSUE_QUOTA_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::query_quota_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_quota_card(
+    request: &QueryQuotaCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/quota-cards/");
+    target.segment("card_no", &request.card_no)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QUOTA_CARD,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::cancel_quota_card`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_quota_card(
+    request: &CancelQuotaCardRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/quota-cards/");
+    target.segment("card_no", &request.card_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_QUOTA_CARD,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::query_quota_card_payment_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_quota_card_payment_url(
+    request: &QueryQuotaCardPaymentUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/quota-cards/");
+    target.segment("card_no", &request.card_no)?;
+    target.literal("/payment-url");
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("application_type", request.application_type.as_str());
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QUOTA_CARD_PAYMENT_URL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::revoke_employee_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_revoke_employee_authorization(
+    request: &RevokeEmployeeAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/employees/");
+    target.segment("employee_id", &request.employee_id)?;
+    target.literal("/revoke");
+    Ok(ApiRequest {
+        operation: &operations::REVOKE_EMPLOYEE_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::start_store_entity_match`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_start_store_entity_match(
+    request: &StartStoreEntityMatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/stores/entity-matches");
+    Ok(ApiRequest {
+        operation: &operations::START_STORE_ENTITY_MATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::query_store_entity_match`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_store_entity_match(
+    request: &QueryStoreEntityMatchRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/stores/entity-matches/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("sp_mchid", &request.sp_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_STORE_ENTITY_MATCH,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::query_employee_authorization_state`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_employee_authorization_state(
+    request: &QueryEmployeeAuthorizationStateRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/users/");
+    target.segment("user_id", &request.user_id)?;
+    target.literal("/authorization-state");
+    target.query("sp_mchid", &request.sp_mchid);
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_EMPLOYEE_AUTHORIZATION_STATE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`EnterprisePaymentClient::create_employee_authorization_url`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_employee_authorization_url(
+    request: &CreateEmployeeAuthorizationUrlRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/webizpay/users/");
+    target.segment("user_id", &request.user_id)?;
+    target.literal("/authorization-url");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_EMPLOYEE_AUTHORIZATION_URL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 商家转账 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -43,8 +43,10 @@ fn apply_receipt_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).apply_receipt_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_receipt_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::ApplyReceiptByOutBillNoResponse>,
     )
 }
 /// `query_receipt_by_out_bill_no`: 商户单号查询电子回单
@@ -58,8 +60,10 @@ fn query_receipt_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).query_receipt_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_receipt_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryReceiptByOutBillNoResponse>,
     )
 }
 /// `apply_receipt_by_transfer_bill_no`: 微信单号申请电子回单
@@ -73,8 +77,10 @@ fn apply_receipt_by_transfer_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).apply_receipt_by_transfer_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_receipt_by_transfer_bill_no(&request),
+        crate::runtime::dispatch::show::<super::ApplyReceiptByOutBillNoResponse>,
     )
 }
 /// `query_receipt_by_transfer_bill_no`: 微信单号查询电子回单
@@ -88,8 +94,10 @@ fn query_receipt_by_transfer_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).query_receipt_by_transfer_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_receipt_by_transfer_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryReceiptByOutBillNoResponse>,
     )
 }
 /// `create_transfer_bill`: 发起转账
@@ -100,8 +108,10 @@ fn create_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).create_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CreateTransferBillResponse>,
     )
 }
 /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
@@ -115,9 +125,10 @@ fn query_transfer_bill_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client)
-            .query_transfer_bill_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_bill_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBillByOutBillNoResponse>,
     )
 }
 /// `cancel_transfer_bill`: 撤销转账
@@ -128,8 +139,10 @@ fn cancel_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).cancel_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CancelTransferBillResponse>,
     )
 }
 /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
@@ -143,9 +156,12 @@ fn create_transfer_bill_with_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client)
-            .create_transfer_bill_with_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_bill_with_authorization(&request),
+        crate::runtime::dispatch::show::<
+            super::CreateTransferBillWithAuthorizationResponse,
+        >,
     )
 }
 /// `transfer_with_authorization`: 用户授权后转账
@@ -159,8 +175,10 @@ fn transfer_with_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).transfer_with_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_transfer_with_authorization(&request),
+        crate::runtime::dispatch::show::<super::TransferWithAuthorizationResponse>,
     )
 }
 /// `query_transfer_bill_by_transfer_bill_no`: 微信转账单号查询转账单
@@ -174,9 +192,12 @@ fn query_transfer_bill_by_transfer_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client)
-            .query_transfer_bill_by_transfer_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_bill_by_transfer_bill_no(&request),
+        crate::runtime::dispatch::show::<
+            super::QueryTransferBillByTransferBillNoResponse,
+        >,
     )
 }
 /// `create_qq_wallet_transfer`: 发起转账到QQ钱包
@@ -187,8 +208,10 @@ fn create_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).create_qq_wallet_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_qq_wallet_transfer(&request),
+        crate::runtime::dispatch::show::<super::CreateQqWalletTransferResponse>,
     )
 }
 /// `query_qq_wallet_transfer`: 查询转账到QQ钱包的结果
@@ -199,8 +222,10 @@ fn query_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).query_qq_wallet_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_qq_wallet_transfer(&request),
+        crate::runtime::dispatch::show::<super::CreateQqWalletTransferResponse>,
     )
 }
 /// `cancel_qq_wallet_transfer`: 撤销转账到QQ钱包
@@ -211,8 +236,10 @@ fn cancel_qq_wallet_transfer(client: &crate::runtime::Client, input: Input) -> C
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).cancel_qq_wallet_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_qq_wallet_transfer(&request),
+        crate::runtime::dispatch::show::<super::CancelQqWalletTransferResponse>,
     )
 }
 /// `create_user_confirm_authorization`: 申请免确认收款授权
@@ -226,8 +253,10 @@ fn create_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).create_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::CreateUserConfirmAuthorizationResponse>,
     )
 }
 /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
@@ -241,8 +270,10 @@ fn query_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).query_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::QueryUserConfirmAuthorizationResponse>,
     )
 }
 /// `close_user_confirm_authorization`: 解除免确认收款授权
@@ -256,7 +287,9 @@ fn close_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::MchTransferClient::new(client).close_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::CloseUserConfirmAuthorizationResponse>,
     )
 }

@@ -62,23 +62,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &ApplyReceiptByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, ApplyReceiptByOutBillNoResponse> {
-        fn prepare(
-            request: &ApplyReceiptByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/elecsign/out-bill-no");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RECEIPT_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_receipt_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -111,24 +97,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryReceiptByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryReceiptByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryReceiptByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/elecsign/out-bill-no/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RECEIPT_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_receipt_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -161,23 +132,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &ApplyReceiptByTransferBillNoRequest,
     ) -> crate::runtime::Call<'a, ApplyReceiptByOutBillNoResponse> {
-        fn prepare(
-            request: &ApplyReceiptByTransferBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/elecsign/transfer-bill-no");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RECEIPT_BY_TRANSFER_BILL_NO,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_receipt_by_transfer_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -210,24 +167,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryReceiptByTransferBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryReceiptByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryReceiptByTransferBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/elecsign/transfer-bill-no/");
-            target.segment("transfer_bill_no", &request.transfer_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RECEIPT_BY_TRANSFER_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_receipt_by_transfer_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -275,21 +217,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CreateTransferBillRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBillResponse> {
-        fn prepare(request: &CreateTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -336,24 +266,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryTransferBillByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBillByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryTransferBillByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_bill_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -397,23 +312,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CancelTransferBillRequest,
     ) -> crate::runtime::Call<'a, CancelTransferBillResponse> {
-        fn prepare(request: &CancelTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -450,26 +351,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CreateTransferBillWithAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBillWithAuthorizationResponse> {
-        fn prepare(
-            request: &CreateTransferBillWithAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_bill_with_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -508,23 +392,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &TransferWithAuthorizationRequest,
     ) -> crate::runtime::Call<'a, TransferWithAuthorizationResponse> {
-        fn prepare(
-            request: &TransferWithAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-bills/transfer");
-            Ok(ApiRequest {
-                operation: &operations::TRANSFER_WITH_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_transfer_with_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -560,24 +430,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryTransferBillByTransferBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBillByTransferBillNoResponse> {
-        fn prepare(
-            request: &QueryTransferBillByTransferBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/");
-            target.segment("transfer_bill_no", &request.transfer_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_bill_by_transfer_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -608,23 +463,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CreateQqWalletTransferRequest,
     ) -> crate::runtime::Call<'a, CreateQqWalletTransferResponse> {
-        fn prepare(
-            request: &CreateQqWalletTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_QQ_WALLET_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_qq_wallet_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -655,22 +496,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryQqWalletTransferRequest,
     ) -> crate::runtime::Call<'a, CreateQqWalletTransferResponse> {
-        fn prepare(request: &QueryQqWalletTransferRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_QQ_WALLET_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_qq_wallet_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -701,25 +529,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CancelQqWalletTransferRequest,
     ) -> crate::runtime::Call<'a, CancelQqWalletTransferResponse> {
-        fn prepare(
-            request: &CancelQqWalletTransferRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_QQ_WALLET_TRANSFER,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_qq_wallet_transfer(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -754,23 +566,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CreateUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CreateUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &CreateUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/user-confirm-authorization");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -804,30 +602,9 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &QueryUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &QueryUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/",
-                );
-            target.segment("out_authorization_no", &request.out_authorization_no)?;
-            if let Some(value) = &request.is_display_authorization {
-                target.query("is_display_authorization", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -861,29 +638,274 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         &self,
         request: &CloseUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CloseUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &CloseUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/",
-                );
-            target.segment("out_authorization_no", &request.out_authorization_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`MchTransferClient::apply_receipt_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_receipt_by_out_bill_no(
+    request: &ApplyReceiptByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/elecsign/out-bill-no");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RECEIPT_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_receipt_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_receipt_by_out_bill_no(
+    request: &QueryReceiptByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/elecsign/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RECEIPT_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::apply_receipt_by_transfer_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_receipt_by_transfer_bill_no(
+    request: &ApplyReceiptByTransferBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/elecsign/transfer-bill-no");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RECEIPT_BY_TRANSFER_BILL_NO,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_receipt_by_transfer_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_receipt_by_transfer_bill_no(
+    request: &QueryReceiptByTransferBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/elecsign/transfer-bill-no/");
+    target.segment("transfer_bill_no", &request.transfer_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RECEIPT_BY_TRANSFER_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::create_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_bill(
+    request: &CreateTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_transfer_bill_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_bill_by_out_bill_no(
+    request: &QueryTransferBillByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::cancel_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_transfer_bill(
+    request: &CancelTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::create_transfer_bill_with_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_bill_with_authorization(
+    request: &CreateTransferBillWithAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::transfer_with_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_transfer_with_authorization(
+    request: &TransferWithAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-bills/transfer");
+    Ok(ApiRequest {
+        operation: &operations::TRANSFER_WITH_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_transfer_bill_by_transfer_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_bill_by_transfer_bill_no(
+    request: &QueryTransferBillByTransferBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/");
+    target.segment("transfer_bill_no", &request.transfer_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BILL_BY_TRANSFER_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::create_qq_wallet_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_qq_wallet_transfer(
+    request: &CreateQqWalletTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_QQ_WALLET_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_qq_wallet_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_qq_wallet_transfer(
+    request: &QueryQqWalletTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_QQ_WALLET_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::cancel_qq_wallet_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_qq_wallet_transfer(
+    request: &CancelQqWalletTransferRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_QQ_WALLET_TRANSFER,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::create_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_user_confirm_authorization(
+    request: &CreateUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/user-confirm-authorization");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::query_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_confirm_authorization(
+    request: &QueryUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/",
+        );
+    target.segment("out_authorization_no", &request.out_authorization_no)?;
+    if let Some(value) = &request.is_display_authorization {
+        target.query("is_display_authorization", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`MchTransferClient::close_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_user_confirm_authorization(
+    request: &CloseUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/",
+        );
+    target.segment("out_authorization_no", &request.out_authorization_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

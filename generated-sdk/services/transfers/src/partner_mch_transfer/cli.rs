@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 商家转账(服务商模式) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -34,8 +34,10 @@ fn apply_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client).apply_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyReceiptResponse>,
     )
 }
 /// `query_receipt`: 查询单笔转账电子回单
@@ -46,8 +48,10 @@ fn query_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client).query_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyReceiptResponse>,
     )
 }
 /// `apply_sub_merchant_authorization`: 申请子商户商家转账授权
@@ -61,9 +65,10 @@ fn apply_sub_merchant_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .apply_sub_merchant_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_sub_merchant_authorization(&request),
+        crate::runtime::dispatch::show::<super::ApplySubMerchantAuthorizationResponse>,
     )
 }
 /// `query_sub_merchant_authorization`: 查询子商户商家转账授权状态
@@ -77,9 +82,10 @@ fn query_sub_merchant_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .query_sub_merchant_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_sub_merchant_authorization(&request),
+        crate::runtime::dispatch::show::<super::QuerySubMerchantAuthorizationResponse>,
     )
 }
 /// `create_transfer_bill`: 发起转账
@@ -90,8 +96,10 @@ fn create_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client).create_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CreateTransferBillResponse>,
     )
 }
 /// `query_transfer_bill_by_out_bill_no`: 商户单号查询转账单
@@ -105,9 +113,10 @@ fn query_transfer_bill_by_out_bill_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .query_transfer_bill_by_out_bill_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_bill_by_out_bill_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBillByOutBillNoResponse>,
     )
 }
 /// `cancel_transfer_bill`: 撤销转账
@@ -118,8 +127,10 @@ fn cancel_transfer_bill(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client).cancel_transfer_bill(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_cancel_transfer_bill(&request),
+        crate::runtime::dispatch::show::<super::CancelTransferBillResponse>,
     )
 }
 /// `create_transfer_bill_with_authorization`: 发起转账并完成自动收款授权
@@ -133,9 +144,10 @@ fn create_transfer_bill_with_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .create_transfer_bill_with_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_bill_with_authorization(&request),
+        crate::runtime::dispatch::show::<super::CreateTransferBillResponse>,
     )
 }
 /// `transfer_with_authorization`: 转账（用户自动收款）
@@ -149,9 +161,10 @@ fn transfer_with_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .transfer_with_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_transfer_with_authorization(&request),
+        crate::runtime::dispatch::show::<super::TransferWithAuthorizationResponse>,
     )
 }
 /// `create_user_confirm_authorization`: 申请免确认收款授权
@@ -165,9 +178,10 @@ fn create_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .create_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::CreateUserConfirmAuthorizationResponse>,
     )
 }
 /// `query_user_confirm_authorization`: 商户单号查询自动收款授权
@@ -181,9 +195,10 @@ fn query_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .query_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::QueryUserConfirmAuthorizationResponse>,
     )
 }
 /// `close_user_confirm_authorization`: 解除免确认收款授权
@@ -197,8 +212,9 @@ fn close_user_confirm_authorization(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerMchTransferClient::new(client)
-            .close_user_confirm_authorization(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_close_user_confirm_authorization(&request),
+        crate::runtime::dispatch::show::<super::CloseUserConfirmAuthorizationResponse>,
     )
 }

@@ -56,21 +56,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &ApplyReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyReceiptResponse> {
-        fn prepare(request: &ApplyReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/electronic-receipts");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -101,23 +89,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &QueryReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyReceiptResponse> {
-        fn prepare(request: &QueryReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/electronic-receipts/");
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -148,23 +122,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &ApplySubMerchantAuthorizationRequest,
     ) -> crate::runtime::Call<'a, ApplySubMerchantAuthorizationResponse> {
-        fn prepare(
-            request: &ApplySubMerchantAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/sub-mch-authorizations");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_SUB_MERCHANT_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_sub_merchant_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -195,24 +155,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &QuerySubMerchantAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QuerySubMerchantAuthorizationResponse> {
-        fn prepare(
-            request: &QuerySubMerchantAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/sub-mch-authorizations/");
-            target.segment("sub_mchid", &request.sub_mchid)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_SUB_MERCHANT_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_sub_merchant_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -243,21 +188,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &CreateTransferBillRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBillResponse> {
-        fn prepare(request: &CreateTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -288,28 +221,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &QueryTransferBillByOutBillNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBillByOutBillNoResponse> {
-        fn prepare(
-            request: &QueryTransferBillByOutBillNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_bill_by_out_bill_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -340,26 +254,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &CancelTransferBillRequest,
     ) -> crate::runtime::Call<'a, CancelTransferBillResponse> {
-        fn prepare(request: &CancelTransferBillRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/",
-                );
-            target.segment("out_bill_no", &request.out_bill_no)?;
-            target.literal("/cancel");
-            Ok(ApiRequest {
-                operation: &operations::CANCEL_TRANSFER_BILL,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_cancel_transfer_bill(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -390,26 +287,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &CreateTransferBillWithAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CreateTransferBillResponse> {
-        fn prepare(
-            request: &CreateTransferBillWithAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_transfer_bill_with_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -440,23 +320,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &TransferWithAuthorizationRequest,
     ) -> crate::runtime::Call<'a, TransferWithAuthorizationResponse> {
-        fn prepare(
-            request: &TransferWithAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills/transfer");
-            Ok(ApiRequest {
-                operation: &operations::TRANSFER_WITH_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_transfer_with_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -487,26 +353,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &CreateUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CreateUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &CreateUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations",
-                );
-            Ok(ApiRequest {
-                operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -537,27 +386,9 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &QueryUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, QueryUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &QueryUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/",
-                );
-            target.segment("out_authorization_no", &request.out_authorization_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -588,29 +419,203 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         &self,
         request: &CloseUserConfirmAuthorizationRequest,
     ) -> crate::runtime::Call<'a, CloseUserConfirmAuthorizationResponse> {
-        fn prepare(
-            request: &CloseUserConfirmAuthorizationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target
-                .literal(
-                    "/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/",
-                );
-            target.segment("out_authorization_no", &request.out_authorization_no)?;
-            target.literal("/close");
-            Ok(ApiRequest {
-                operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_close_user_confirm_authorization(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PartnerMchTransferClient::apply_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_receipt(
+    request: &ApplyReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/electronic-receipts");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::query_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_receipt(
+    request: &QueryReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/electronic-receipts/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::apply_sub_merchant_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_sub_merchant_authorization(
+    request: &ApplySubMerchantAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/sub-mch-authorizations");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_SUB_MERCHANT_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::query_sub_merchant_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_sub_merchant_authorization(
+    request: &QuerySubMerchantAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/sub-mch-authorizations/");
+    target.segment("sub_mchid", &request.sub_mchid)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_SUB_MERCHANT_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::create_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_bill(
+    request: &CreateTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::query_transfer_bill_by_out_bill_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_bill_by_out_bill_no(
+    request: &QueryTransferBillByOutBillNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BILL_BY_OUT_BILL_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::cancel_transfer_bill`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_cancel_transfer_bill(
+    request: &CancelTransferBillRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/");
+    target.segment("out_bill_no", &request.out_bill_no)?;
+    target.literal("/cancel");
+    Ok(ApiRequest {
+        operation: &operations::CANCEL_TRANSFER_BILL,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::create_transfer_bill_with_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_bill_with_authorization(
+    request: &CreateTransferBillWithAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target
+        .literal(
+            "/v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization",
+        );
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::transfer_with_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_transfer_with_authorization(
+    request: &TransferWithAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/transfer-bills/transfer");
+    Ok(ApiRequest {
+        operation: &operations::TRANSFER_WITH_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::create_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_user_confirm_authorization(
+    request: &CreateUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/user-confirm-authorizations");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::query_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_user_confirm_authorization(
+    request: &QueryUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/");
+    target.segment("out_authorization_no", &request.out_authorization_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerMchTransferClient::close_user_confirm_authorization`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_close_user_confirm_authorization(
+    request: &CloseUserConfirmAuthorizationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/fund-app/mch-transfer/partner/user-confirm-authorizations/");
+    target.segment("out_authorization_no", &request.out_authorization_no)?;
+    target.literal("/close");
+    Ok(ApiRequest {
+        operation: &operations::CLOSE_USER_CONFIRM_AUTHORIZATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

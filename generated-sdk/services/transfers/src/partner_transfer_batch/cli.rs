@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 批量转账到零钱(服务商模式) (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -30,9 +30,10 @@ fn list_merchant_income_records(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .list_merchant_income_records(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_merchant_income_records(&request),
+        crate::runtime::dispatch::show::<super::ListMerchantIncomeRecordsResponse>,
     )
 }
 /// `list_sub_merchant_income_records`: 特约商户银行来账查询
@@ -46,9 +47,10 @@ fn list_sub_merchant_income_records(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .list_sub_merchant_income_records(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_sub_merchant_income_records(&request),
+        crate::runtime::dispatch::show::<super::ListSubMerchantIncomeRecordsResponse>,
     )
 }
 /// `initiate_transfer_batch`: 发起批量转账API
@@ -59,8 +61,13 @@ fn initiate_transfer_batch(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client).initiate_transfer_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_initiate_transfer_batch(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::InitiateTransferBatchResponse>,
     )
 }
 /// `query_transfer_batch_by_no`: 微信支付批次单号查询批次单API
@@ -74,9 +81,10 @@ fn query_transfer_batch_by_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .query_transfer_batch_by_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_no(&request),
+        crate::runtime::dispatch::show::<super::TransferBatchEntity>,
     )
 }
 /// `query_transfer_detail_by_no`: 微信支付明细单号查询明细单API
@@ -90,9 +98,10 @@ fn query_transfer_detail_by_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .query_transfer_detail_by_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_no(&request),
+        crate::runtime::dispatch::show::<super::TransferDetailEntity>,
     )
 }
 /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
@@ -106,9 +115,10 @@ fn query_transfer_batch_by_out_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .query_transfer_batch_by_out_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_out_no(&request),
+        crate::runtime::dispatch::show::<super::TransferBatchEntity>,
     )
 }
 /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
@@ -122,8 +132,9 @@ fn query_transfer_detail_by_out_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PartnerTransferBatchClient::new(client)
-            .query_transfer_detail_by_out_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_out_no(&request),
+        crate::runtime::dispatch::show::<super::TransferDetailEntity>,
     )
 }

@@ -51,29 +51,9 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &ListMerchantIncomeRecordsRequest,
     ) -> crate::runtime::Call<'a, ListMerchantIncomeRecordsResponse> {
-        fn prepare(
-            request: &ListMerchantIncomeRecordsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchantfund/merchant/income-records");
-            target.query("account_type", request.account_type.as_str());
-            target.query("date", &request.date);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_MERCHANT_INCOME_RECORDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_merchant_income_records(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -104,30 +84,9 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &ListSubMerchantIncomeRecordsRequest,
     ) -> crate::runtime::Call<'a, ListSubMerchantIncomeRecordsResponse> {
-        fn prepare(
-            request: &ListSubMerchantIncomeRecordsRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/merchantfund/partner/income-records");
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("account_type", request.account_type.as_str());
-            target.query("date", &request.date);
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            target.query("limit", &request.limit.to_string());
-            Ok(ApiRequest {
-                operation: &operations::LIST_SUB_MERCHANT_INCOME_RECORDS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_sub_merchant_income_records(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -158,30 +117,12 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &InitiateTransferBatchRequest,
     ) -> crate::runtime::Call<'a, InitiateTransferBatchResponse> {
-        fn prepare(
-            request: &InitiateTransferBatchRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-transfer/batches");
-            Ok(ApiRequest {
-                operation: &operations::INITIATE_TRANSFER_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_initiate_transfer_batch(
+                request,
+                self.transport.sensitive_encryptor(),
+            ),
             crate::runtime::decode_json_object,
         )
     }
@@ -212,34 +153,9 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferBatchByNoRequest,
     ) -> crate::runtime::Call<'a, TransferBatchEntity> {
-        fn prepare(
-            request: &QueryTransferBatchByNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_status {
-                target.query("detail_status", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -270,26 +186,9 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferDetailByNoRequest,
     ) -> crate::runtime::Call<'a, TransferDetailEntity> {
-        fn prepare(
-            request: &QueryTransferDetailByNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.literal("/details/detail-id/");
-            target.segment("detail_id", &request.detail_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -320,34 +219,9 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferBatchByOutNoRequest,
     ) -> crate::runtime::Call<'a, TransferBatchEntity> {
-        fn prepare(
-            request: &QueryTransferBatchByOutNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_status {
-                target.query("detail_status", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_out_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -378,27 +252,163 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferDetailByOutNoRequest,
     ) -> crate::runtime::Call<'a, TransferDetailEntity> {
-        fn prepare(
-            request: &QueryTransferDetailByOutNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/partner-transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/details/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_out_no(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PartnerTransferBatchClient::list_merchant_income_records`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_merchant_income_records(
+    request: &ListMerchantIncomeRecordsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchantfund/merchant/income-records");
+    target.query("account_type", request.account_type.as_str());
+    target.query("date", &request.date);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_MERCHANT_INCOME_RECORDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerTransferBatchClient::list_sub_merchant_income_records`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_sub_merchant_income_records(
+    request: &ListSubMerchantIncomeRecordsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/merchantfund/partner/income-records");
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("account_type", request.account_type.as_str());
+    target.query("date", &request.date);
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    target.query("limit", &request.limit.to_string());
+    Ok(ApiRequest {
+        operation: &operations::LIST_SUB_MERCHANT_INCOME_RECORDS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerTransferBatchClient::initiate_transfer_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_initiate_transfer_batch(
+    request: &InitiateTransferBatchRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-transfer/batches");
+    Ok(ApiRequest {
+        operation: &operations::INITIATE_TRANSFER_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`PartnerTransferBatchClient::query_transfer_batch_by_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_no(
+    request: &QueryTransferBatchByNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_status {
+        target.query("detail_status", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerTransferBatchClient::query_transfer_detail_by_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_no(
+    request: &QueryTransferDetailByNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.literal("/details/detail-id/");
+    target.segment("detail_id", &request.detail_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerTransferBatchClient::query_transfer_batch_by_out_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_out_no(
+    request: &QueryTransferBatchByOutNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_status {
+        target.query("detail_status", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PartnerTransferBatchClient::query_transfer_detail_by_out_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_out_no(
+    request: &QueryTransferDetailByOutNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/partner-transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/details/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

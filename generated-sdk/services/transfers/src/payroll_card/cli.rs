@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 微工卡 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -29,8 +29,10 @@ fn list_authentications(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).list_authentications(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_authentications(&request),
+        crate::runtime::dispatch::show::<super::ListAuthenticationsResponse>,
     )
 }
 /// `pre_order_authentication`: 微工卡核身预下单API
@@ -41,8 +43,10 @@ fn pre_order_authentication(client: &crate::runtime::Client, input: Input) -> Ca
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).pre_order_authentication(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_order_authentication(&request),
+        crate::runtime::dispatch::show::<super::PreOrderAuthenticationResponse>,
     )
 }
 /// `pre_order_authentication_with_auth`: 微工卡核身预下单（流程中完成授权）
@@ -56,9 +60,13 @@ fn pre_order_authentication_with_auth(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client)
-            .pre_order_authentication_with_auth(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pre_order_authentication_with_auth(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::PreOrderAuthenticationResponse>,
     )
 }
 /// `query_authentication`: 获取核身结果API
@@ -69,8 +77,10 @@ fn query_authentication(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).query_authentication(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_authentication(&request),
+        crate::runtime::dispatch::show::<super::AuthenticationEntity>,
     )
 }
 /// `query_relation`: 查询微工卡授权关系API
@@ -81,8 +91,10 @@ fn query_relation(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).query_relation(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_relation(&request),
+        crate::runtime::dispatch::show::<super::RelationEntity>,
     )
 }
 /// `create_token`: 生成授权token API
@@ -93,8 +105,13 @@ fn create_token(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).create_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_token(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::TokenEntity>,
     )
 }
 /// `create_transfer_batch`: 发起批量转账API
@@ -105,8 +122,13 @@ fn create_transfer_batch(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).create_transfer_batch(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_transfer_batch(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::TransferBatchEntity>,
     )
 }
 /// `create_insurance_result`: 生成投保结果API
@@ -117,8 +139,10 @@ fn create_insurance_result(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::PayrollCardClient::new(client).create_insurance_result(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_create_insurance_result(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `validate_authentication_token`: 校验核身结果API
@@ -132,7 +156,9 @@ fn validate_authentication_token(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::PayrollCardClient::new(client).validate_authentication_token(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_validate_authentication_token(&request),
+        crate::runtime::dispatch::show::<super::ValidateAuthenticationTokenResponse>,
     )
 }

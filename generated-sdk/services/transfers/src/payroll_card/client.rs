@@ -51,39 +51,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &ListAuthenticationsRequest,
     ) -> crate::runtime::Call<'a, ListAuthenticationsResponse> {
-        fn prepare(request: &ListAuthenticationsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/authentications");
-            target.query("openid", &request.openid);
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            target.query("sub_mchid", &request.sub_mchid);
-            target.query("authenticate_date", &request.authenticate_date);
-            if let Some(value) = &request.authenticate_state {
-                target.query("authenticate_state", value);
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_AUTHENTICATIONS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_authentications(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -114,23 +84,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &PreOrderAuthenticationRequest,
     ) -> crate::runtime::Call<'a, PreOrderAuthenticationResponse> {
-        fn prepare(
-            request: &PreOrderAuthenticationRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/authentications/pre-order");
-            Ok(ApiRequest {
-                operation: &operations::PRE_ORDER_AUTHENTICATION,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pre_order_authentication(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -161,30 +117,12 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &PreOrderAuthenticationWithAuthRequest,
     ) -> crate::runtime::Call<'a, PreOrderAuthenticationResponse> {
-        fn prepare(
-            request: &PreOrderAuthenticationWithAuthRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/authentications/pre-order-with-auth");
-            Ok(ApiRequest {
-                operation: &operations::PRE_ORDER_AUTHENTICATION_WITH_AUTH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_pre_order_authentication_with_auth(
+                request,
+                self.transport.sensitive_encryptor(),
+            ),
             crate::runtime::decode_json_object,
         )
     }
@@ -215,23 +153,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &QueryAuthenticationRequest,
     ) -> crate::runtime::Call<'a, AuthenticationEntity> {
-        fn prepare(request: &QueryAuthenticationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/authentications/");
-            target.segment("authenticate_number", &request.authenticate_number)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_AUTHENTICATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_authentication(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -262,29 +186,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &QueryRelationRequest,
     ) -> crate::runtime::Call<'a, RelationEntity> {
-        fn prepare(request: &QueryRelationRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/relations/");
-            target.segment("openid", &request.openid)?;
-            target.query("sub_mchid", &request.sub_mchid);
-            if let Some(value) = &request.appid {
-                target.query("appid", value);
-            }
-            if let Some(value) = &request.sub_appid {
-                target.query("sub_appid", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_RELATION,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_relation(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -315,30 +219,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &CreateTokenRequest,
     ) -> crate::runtime::Call<'a, TokenEntity> {
-        fn prepare(
-            request: &CreateTokenRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/tokens");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_create_token(request, self.transport.sensitive_encryptor()),
             crate::runtime::decode_json_object,
         )
     }
@@ -369,30 +252,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &CreateTransferBatchRequest,
     ) -> crate::runtime::Call<'a, TransferBatchEntity> {
-        fn prepare(
-            request: &CreateTransferBatchRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/transfer-batches");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_TRANSFER_BATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_create_transfer_batch(request, self.transport.sensitive_encryptor()),
             crate::runtime::decode_json_object,
         )
     }
@@ -423,21 +285,9 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &CreateInsuranceResultRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &CreateInsuranceResultRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/wesure/insurance");
-            Ok(ApiRequest {
-                operation: &operations::CREATE_INSURANCE_RESULT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_create_insurance_result(request),
             crate::runtime::decode_empty,
         )
     }
@@ -468,24 +318,194 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         &self,
         request: &ValidateAuthenticationTokenRequest,
     ) -> crate::runtime::Call<'a, ValidateAuthenticationTokenResponse> {
-        fn prepare(
-            request: &ValidateAuthenticationTokenRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/payroll-card/wesure/token-validations");
-            Ok(ApiRequest {
-                operation: &operations::VALIDATE_AUTHENTICATION_TOKEN,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_validate_authentication_token(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`PayrollCardClient::list_authentications`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_authentications(
+    request: &ListAuthenticationsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/authentications");
+    target.query("openid", &request.openid);
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    target.query("sub_mchid", &request.sub_mchid);
+    target.query("authenticate_date", &request.authenticate_date);
+    if let Some(value) = &request.authenticate_state {
+        target.query("authenticate_state", value);
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_AUTHENTICATIONS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayrollCardClient::pre_order_authentication`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_order_authentication(
+    request: &PreOrderAuthenticationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/authentications/pre-order");
+    Ok(ApiRequest {
+        operation: &operations::PRE_ORDER_AUTHENTICATION,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayrollCardClient::pre_order_authentication_with_auth`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pre_order_authentication_with_auth(
+    request: &PreOrderAuthenticationWithAuthRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/authentications/pre-order-with-auth");
+    Ok(ApiRequest {
+        operation: &operations::PRE_ORDER_AUTHENTICATION_WITH_AUTH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`PayrollCardClient::query_authentication`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_authentication(
+    request: &QueryAuthenticationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/authentications/");
+    target.segment("authenticate_number", &request.authenticate_number)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_AUTHENTICATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayrollCardClient::query_relation`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_relation(
+    request: &QueryRelationRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/relations/");
+    target.segment("openid", &request.openid)?;
+    target.query("sub_mchid", &request.sub_mchid);
+    if let Some(value) = &request.appid {
+        target.query("appid", value);
+    }
+    if let Some(value) = &request.sub_appid {
+        target.query("sub_appid", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_RELATION,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayrollCardClient::create_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_token(
+    request: &CreateTokenRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/tokens");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`PayrollCardClient::create_transfer_batch`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_transfer_batch(
+    request: &CreateTransferBatchRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/transfer-batches");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_TRANSFER_BATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`PayrollCardClient::create_insurance_result`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_create_insurance_result(
+    request: &CreateInsuranceResultRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/wesure/insurance");
+    Ok(ApiRequest {
+        operation: &operations::CREATE_INSURANCE_RESULT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`PayrollCardClient::validate_authentication_token`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_validate_authentication_token(
+    request: &ValidateAuthenticationTokenRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/payroll-card/wesure/token-validations");
+    Ok(ApiRequest {
+        operation: &operations::VALIDATE_AUTHENTICATION_TOKEN,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

@@ -47,23 +47,9 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
         &self,
         request: &ApplyBankTransferRechargeRequest,
     ) -> crate::runtime::Call<'a, ApplyBankTransferRechargeResponse> {
-        fn prepare(
-            request: &ApplyBankTransferRechargeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/recharge/bank-transfer-recharges/apply");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_bank_transfer_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -94,25 +80,41 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
         &self,
         request: &QueryBankTransferRechargeRequest,
     ) -> crate::runtime::Call<'a, QueryBankTransferRechargeResponse> {
-        fn prepare(
-            request: &QueryBankTransferRechargeRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/recharge/bank-transfer-recharges/out-recharge-no/");
-            target.segment("out_recharge_no", &request.out_recharge_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_bank_transfer_recharge(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`RechargeClient::apply_bank_transfer_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_bank_transfer_recharge(
+    request: &ApplyBankTransferRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/recharge/bank-transfer-recharges/apply");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`RechargeClient::query_bank_transfer_recharge`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_bank_transfer_recharge(
+    request: &QueryBankTransferRechargeRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/recharge/bank-transfer-recharges/out-recharge-no/");
+    target.segment("out_recharge_no", &request.out_recharge_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BANK_TRANSFER_RECHARGE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

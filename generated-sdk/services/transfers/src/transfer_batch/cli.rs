@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 批量转账到零钱 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -31,8 +31,10 @@ fn query_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailReceiptResponse>,
     )
 }
 /// `apply_detail_receipt`: 转账明细电子回单受理API
@@ -43,8 +45,10 @@ fn apply_detail_receipt(client: &crate::runtime::Client, input: Input) -> Call<'
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).apply_detail_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_detail_receipt(&request),
+        crate::runtime::dispatch::show::<super::QueryDetailReceiptResponse>,
     )
 }
 /// `initiate_batch_transfer`: 发起批量转账API
@@ -55,8 +59,13 @@ fn initiate_batch_transfer(client: &crate::runtime::Client, input: Input) -> Cal
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).initiate_batch_transfer(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_initiate_batch_transfer(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show::<super::InitiateBatchTransferResponse>,
     )
 }
 /// `query_transfer_batch_by_no`: 微信批次单号查询批次单API
@@ -70,8 +79,10 @@ fn query_transfer_batch_by_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_transfer_batch_by_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_no(&request),
+        crate::runtime::dispatch::show::<super::TransferBatchEntity>,
     )
 }
 /// `query_transfer_detail_by_no`: 微信明细单号查询明细单API
@@ -85,8 +96,10 @@ fn query_transfer_detail_by_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_transfer_detail_by_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_no(&request),
+        crate::runtime::dispatch::show::<super::TransferDetailEntity>,
     )
 }
 /// `query_transfer_batch_by_out_no`: 商家批次单号查询批次单API
@@ -100,8 +113,10 @@ fn query_transfer_batch_by_out_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_transfer_batch_by_out_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_batch_by_out_no(&request),
+        crate::runtime::dispatch::show::<super::QueryTransferBatchByOutNoResponse>,
     )
 }
 /// `query_transfer_detail_by_out_no`: 商家明细单号查询明细单API
@@ -115,8 +130,10 @@ fn query_transfer_detail_by_out_no(
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_transfer_detail_by_out_no(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_transfer_detail_by_out_no(&request),
+        crate::runtime::dispatch::show::<super::TransferDetailEntity>,
     )
 }
 /// `apply_batch_receipt`: 转账电子回单申请受理API
@@ -127,8 +144,10 @@ fn apply_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).apply_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_apply_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyBatchReceiptResponse>,
     )
 }
 /// `query_batch_receipt`: 查询转账电子回单API
@@ -139,8 +158,10 @@ fn query_batch_receipt(client: &crate::runtime::Client, input: Input) -> Call<'_
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::TransferBatchClient::new(client).query_batch_receipt(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_query_batch_receipt(&request),
+        crate::runtime::dispatch::show::<super::ApplyBatchReceiptResponse>,
     )
 }
 /// `download_voucher_file`: 下载电子回单API
@@ -151,8 +172,10 @@ fn download_voucher_file(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransferBatchClient::new(client).download_voucher_file(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_voucher_file(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `download_receipt_file`: 下载电子回单API
@@ -163,7 +186,9 @@ fn download_receipt_file(client: &crate::runtime::Client, input: Input) -> Call<
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::TransferBatchClient::new(client).download_receipt_file(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_download_receipt_file(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }

@@ -52,26 +52,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
-        fn prepare(request: &QueryDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer-detail/electronic-receipts");
-            target.query("accept_type", request.accept_type.as_str());
-            if let Some(value) = &request.out_batch_no {
-                target.query("out_batch_no", value);
-            }
-            target.query("out_detail_no", &request.out_detail_no);
-            Ok(ApiRequest {
-                operation: &operations::QUERY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -102,21 +85,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &ApplyDetailReceiptRequest,
     ) -> crate::runtime::Call<'a, QueryDetailReceiptResponse> {
-        fn prepare(request: &ApplyDetailReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer-detail/electronic-receipts");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_DETAIL_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_detail_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -147,30 +118,12 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &InitiateBatchTransferRequest,
     ) -> crate::runtime::Call<'a, InitiateBatchTransferResponse> {
-        fn prepare(
-            request: &InitiateBatchTransferRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/batches");
-            Ok(ApiRequest {
-                operation: &operations::INITIATE_BATCH_TRANSFER,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_initiate_batch_transfer(
+                request,
+                self.transport.sensitive_encryptor(),
+            ),
             crate::runtime::decode_json_object,
         )
     }
@@ -201,34 +154,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferBatchByNoRequest,
     ) -> crate::runtime::Call<'a, TransferBatchEntity> {
-        fn prepare(
-            request: &QueryTransferBatchByNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_status {
-                target.query("detail_status", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -259,26 +187,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferDetailByNoRequest,
     ) -> crate::runtime::Call<'a, TransferDetailEntity> {
-        fn prepare(
-            request: &QueryTransferDetailByNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/batches/batch-id/");
-            target.segment("batch_id", &request.batch_id)?;
-            target.literal("/details/detail-id/");
-            target.segment("detail_id", &request.detail_id)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -309,34 +220,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferBatchByOutNoRequest,
     ) -> crate::runtime::Call<'a, QueryTransferBatchByOutNoResponse> {
-        fn prepare(
-            request: &QueryTransferBatchByOutNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.query("need_query_detail", &request.need_query_detail.to_string());
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.limit {
-                target.query("limit", &value.to_string());
-            }
-            if let Some(value) = &request.detail_status {
-                target.query("detail_status", value);
-            }
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_batch_by_out_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -367,26 +253,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryTransferDetailByOutNoRequest,
     ) -> crate::runtime::Call<'a, TransferDetailEntity> {
-        fn prepare(
-            request: &QueryTransferDetailByOutNoRequest,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/batches/out-batch-no/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            target.literal("/details/out-detail-no/");
-            target.segment("out_detail_no", &request.out_detail_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_transfer_detail_by_out_no(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -417,21 +286,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &ApplyBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyBatchReceiptResponse> {
-        fn prepare(request: &ApplyBatchReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/bill-receipt");
-            Ok(ApiRequest {
-                operation: &operations::APPLY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_apply_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -462,22 +319,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &QueryBatchReceiptRequest,
     ) -> crate::runtime::Call<'a, ApplyBatchReceiptResponse> {
-        fn prepare(request: &QueryBatchReceiptRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transfer/bill-receipt/");
-            target.segment("out_batch_no", &request.out_batch_no)?;
-            Ok(ApiRequest {
-                operation: &operations::QUERY_BATCH_RECEIPT,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_query_batch_receipt(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -508,23 +352,9 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &DownloadVoucherFileRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DownloadVoucherFileRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transferdownload/elecvoucherfile");
-            target.query("token", &request.token);
-            target.query("source", &request.source);
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_VOUCHER_FILE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_voucher_file(request),
             crate::runtime::decode_empty,
         )
     }
@@ -555,23 +385,219 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         &self,
         request: &DownloadReceiptFileRequest,
     ) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &DownloadReceiptFileRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/transferdownload/signfile");
-            target.query("token", &request.token);
-            Ok(ApiRequest {
-                operation: &operations::DOWNLOAD_RECEIPT_FILE,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_download_receipt_file(request),
             crate::runtime::decode_empty,
         )
     }
+}
+/// The request of [`TransferBatchClient::query_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_detail_receipt(
+    request: &QueryDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer-detail/electronic-receipts");
+    target.query("accept_type", request.accept_type.as_str());
+    if let Some(value) = &request.out_batch_no {
+        target.query("out_batch_no", value);
+    }
+    target.query("out_detail_no", &request.out_detail_no);
+    Ok(ApiRequest {
+        operation: &operations::QUERY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::apply_detail_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_detail_receipt(
+    request: &ApplyDetailReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer-detail/electronic-receipts");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_DETAIL_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::initiate_batch_transfer`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_initiate_batch_transfer(
+    request: &InitiateBatchTransferRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/batches");
+    Ok(ApiRequest {
+        operation: &operations::INITIATE_BATCH_TRANSFER,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`TransferBatchClient::query_transfer_batch_by_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_no(
+    request: &QueryTransferBatchByNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_status {
+        target.query("detail_status", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::query_transfer_detail_by_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_no(
+    request: &QueryTransferDetailByNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/batches/batch-id/");
+    target.segment("batch_id", &request.batch_id)?;
+    target.literal("/details/detail-id/");
+    target.segment("detail_id", &request.detail_id)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::query_transfer_batch_by_out_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_batch_by_out_no(
+    request: &QueryTransferBatchByOutNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.query("need_query_detail", &request.need_query_detail.to_string());
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.limit {
+        target.query("limit", &value.to_string());
+    }
+    if let Some(value) = &request.detail_status {
+        target.query("detail_status", value);
+    }
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_BATCH_BY_OUT_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::query_transfer_detail_by_out_no`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_transfer_detail_by_out_no(
+    request: &QueryTransferDetailByOutNoRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/batches/out-batch-no/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    target.literal("/details/out-detail-no/");
+    target.segment("out_detail_no", &request.out_detail_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_TRANSFER_DETAIL_BY_OUT_NO,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::apply_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_apply_batch_receipt(
+    request: &ApplyBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/bill-receipt");
+    Ok(ApiRequest {
+        operation: &operations::APPLY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::query_batch_receipt`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_query_batch_receipt(
+    request: &QueryBatchReceiptRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transfer/bill-receipt/");
+    target.segment("out_batch_no", &request.out_batch_no)?;
+    Ok(ApiRequest {
+        operation: &operations::QUERY_BATCH_RECEIPT,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::download_voucher_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_voucher_file(
+    request: &DownloadVoucherFileRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transferdownload/elecvoucherfile");
+    target.query("token", &request.token);
+    target.query("source", &request.source);
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_VOUCHER_FILE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`TransferBatchClient::download_receipt_file`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_download_receipt_file(
+    request: &DownloadReceiptFileRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/transferdownload/signfile");
+    target.query("token", &request.token);
+    Ok(ApiRequest {
+        operation: &operations::DOWNLOAD_RECEIPT_FILE,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }

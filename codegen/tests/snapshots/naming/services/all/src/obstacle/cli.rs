@@ -2,7 +2,7 @@
 
 //! The `wxpay` tool's typed calls of 命名障碍赛 (cargo feature `cli`), generated from the spec.
 //!
-//! Each operation has its own small function: it decodes the request and starts the call, and the runtime's shared futures (`dispatch::answer`, `shown`) show the answer.
+//! Each operation has its own small function: it decodes the request into its typed request, prepares it as the client method does (`client::prepare_<operation>`) and sends it through the runtime's one shared future (`dispatch::send`), which decodes the answer into its typed response to show it.
 use crate::runtime::dispatch::{Call, Input};
 /// Decodes `input`'s request into the typed request of the operation `id`, calls it,
 /// and returns the typed response as JSON (`None` for a response with no body).
@@ -26,8 +26,10 @@ fn pay(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ObstacleClient::new(client).pay(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_pay(&request),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `list_things`: 列出
@@ -38,16 +40,18 @@ fn list_things(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ObstacleClient::new(client).list_things(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_list_things(&request),
+        crate::runtime::dispatch::show::<super::ThingList>,
     )
 }
 /// `delete_things`: 批量删除
 fn delete_things(client: &crate::runtime::Client, input: Input) -> Call<'_> {
     fn show(
-        outcome: super::DeleteThingsOutcome,
+        response: crate::runtime::ApiResponse,
     ) -> Result<Option<serde_json::Value>, crate::runtime::Error> {
-        match outcome {
+        match super::DeleteThingsOutcome::decode(response)? {
             super::DeleteThingsOutcome::NoContent => Ok(None),
             super::DeleteThingsOutcome::Accepted(body) => {
                 crate::runtime::dispatch::encode(&body).map(Some)
@@ -60,8 +64,9 @@ fn delete_things(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::shown(
-        super::ObstacleClient::new(client).delete_things(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_delete_things(&request),
         show,
     )
 }
@@ -85,8 +90,13 @@ fn match_(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer_empty(
-        super::ObstacleClient::new(client).match_(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_match_(
+            &request,
+            crate::runtime::Transport::sensitive_encryptor(client),
+        ),
+        crate::runtime::dispatch::show_empty,
     )
 }
 /// `fetch_self`: 读取
@@ -97,7 +107,9 @@ fn fetch_self(client: &crate::runtime::Client, input: Input) -> Call<'_> {
         Ok(request) => request,
         Err(error) => return crate::runtime::dispatch::failed(error),
     };
-    crate::runtime::dispatch::answer(
-        super::ObstacleClient::new(client).fetch_self(&request),
+    crate::runtime::dispatch::send(
+        client,
+        super::client::prepare_fetch_self(&request),
+        crate::runtime::dispatch::show::<super::Self_>,
     )
 }

@@ -41,27 +41,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// |---|---|---|---|---|
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
     pub fn pay(&self, request: &PayRequest) -> crate::runtime::Call<'a, ()> {
-        fn prepare(request: &PayRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/pay");
-            match &request.mode {
-                PayMode::Direct(_) => {}
-                PayMode::Institution(mode) => {
-                    target.query("sp_appid", &mode.sp_appid);
-                }
-            }
-            Ok(ApiRequest {
-                operation: &operations::PAY,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_pay(request),
             crate::runtime::decode_empty,
         )
     }
@@ -89,35 +71,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         &self,
         request: &ListThingsRequest,
     ) -> crate::runtime::Call<'a, ThingList> {
-        fn prepare(request: &ListThingsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/things");
-            if let Some(value) = &request.level {
-                target.query("level", value.as_str());
-            }
-            if let Some(values) = &request.levels {
-                for value in values {
-                    target.query("levels", value.as_str());
-                }
-            }
-            if let Some(value) = &request.offset {
-                target.query("offset", &value.to_string());
-            }
-            if let Some(value) = &request.count {
-                target.query("count", &value.to_string());
-            }
-            Ok(ApiRequest {
-                operation: &operations::LIST_THINGS,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_list_things(request),
             crate::runtime::decode_json_object,
         )
     }
@@ -161,21 +117,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         &self,
         request: &DeleteThingsRequest,
     ) -> crate::runtime::Call<'a, DeleteThingsOutcome> {
-        fn prepare(request: &DeleteThingsRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/things");
-            Ok(ApiRequest {
-                operation: &operations::DELETE_THINGS,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_delete_things(request),
             DeleteThingsOutcome::decode,
         )
     }
@@ -247,35 +191,9 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
     /// | 500 | `SYSTEM_ERROR` | 系统异常 | 稍后重试 | 公共 |
     /// | 404 | `NOT_FOUND` | no \| such | none | 业务 |
     pub fn match_(&self, request: &MatchRequest) -> crate::runtime::Call<'a, ()> {
-        fn prepare(
-            request: &MatchRequest,
-            encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
-        ) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let encryptor = encryptor?;
-            let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
-                request,
-                &encryptor,
-            )?;
-            let request = &encrypted;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/things/");
-            target.segment("type", &request.type_)?;
-            target.literal("/do");
-            if let Some(value) = &request.async_ {
-                target.query("async", value.as_str());
-            }
-            Ok(ApiRequest {
-                operation: &operations::MATCH,
-                path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json_object(request)?),
-                upload: None,
-                wechatpay_serial: Some(encryptor.serial().to_owned()),
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request, self.transport.sensitive_encryptor()),
+            prepare_match_(request, self.transport.sensitive_encryptor()),
             crate::runtime::decode_empty,
         )
     }
@@ -303,24 +221,117 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         &self,
         request: &FetchSelfRequest,
     ) -> crate::runtime::Call<'a, Self_> {
-        fn prepare(request: &FetchSelfRequest) -> Result<ApiRequest, Error> {
-            crate::runtime::Validate::validate(request)?;
-            let mut target = PathAndQuery::new();
-            target.literal("/v3/self");
-            Ok(ApiRequest {
-                operation: &operations::FETCH_SELF,
-                path_and_query: target.finish(),
-                body: None,
-                upload: None,
-                wechatpay_serial: None,
-            })
-        }
         crate::runtime::Call::new(
             self.transport,
-            prepare(request),
+            prepare_fetch_self(request),
             crate::runtime::decode_json_object,
         )
     }
+}
+/// The request of [`ObstacleClient::pay`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_pay(request: &PayRequest) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/pay");
+    match &request.mode {
+        PayMode::Direct(_) => {}
+        PayMode::Institution(mode) => {
+            target.query("sp_appid", &mode.sp_appid);
+        }
+    }
+    Ok(ApiRequest {
+        operation: &operations::PAY,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ObstacleClient::list_things`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_list_things(
+    request: &ListThingsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/things");
+    if let Some(value) = &request.level {
+        target.query("level", value.as_str());
+    }
+    if let Some(values) = &request.levels {
+        for value in values {
+            target.query("levels", value.as_str());
+        }
+    }
+    if let Some(value) = &request.offset {
+        target.query("offset", &value.to_string());
+    }
+    if let Some(value) = &request.count {
+        target.query("count", &value.to_string());
+    }
+    Ok(ApiRequest {
+        operation: &operations::LIST_THINGS,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ObstacleClient::delete_things`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_delete_things(
+    request: &DeleteThingsRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/things");
+    Ok(ApiRequest {
+        operation: &operations::DELETE_THINGS,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: None,
+    })
+}
+/// The request of [`ObstacleClient::match_`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_match_(
+    request: &MatchRequest,
+    encryptor: Result<crate::runtime::SensitiveEncryptor, Error>,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let encryptor = encryptor?;
+    let encrypted = crate::runtime::EncryptSensitive::encrypt_sensitive(
+        request,
+        &encryptor,
+    )?;
+    let request = &encrypted;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/things/");
+    target.segment("type", &request.type_)?;
+    target.literal("/do");
+    if let Some(value) = &request.async_ {
+        target.query("async", value.as_str());
+    }
+    Ok(ApiRequest {
+        operation: &operations::MATCH,
+        path_and_query: target.finish(),
+        body: Some(crate::runtime::encode_json_object(request)?),
+        upload: None,
+        wechatpay_serial: Some(encryptor.serial().to_owned()),
+    })
+}
+/// The request of [`ObstacleClient::fetch_self`], checked and ready to send; the `wxpay` tool prepares it with this function too.
+pub(super) fn prepare_fetch_self(
+    request: &FetchSelfRequest,
+) -> Result<ApiRequest, Error> {
+    crate::runtime::Validate::validate(request)?;
+    let mut target = PathAndQuery::new();
+    target.literal("/v3/self");
+    Ok(ApiRequest {
+        operation: &operations::FETCH_SELF,
+        path_and_query: target.finish(),
+        body: None,
+        upload: None,
+        wechatpay_serial: None,
+    })
 }
 /// The items of `list_things`, page by page.
 pub struct ListThingsPages<'c, 'a, T> {
