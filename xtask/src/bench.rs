@@ -29,11 +29,18 @@ struct Generation {
     peak_mib: f64,
 }
 
+/// The label of the repository's own spec, the one the budgets are about.
+const OUR_SPEC: &str = "our spec";
+
 /// Build figures of the crate generated from one spec.
 struct Build {
     label: String,
     operations: u64,
+    /// The median of `all_features_runs`.
     all_features_s: f64,
+    /// Every cold all-features build's seconds, sorted.
+    all_features_runs: Vec<f64>,
+    /// The largest of those builds' peaks.
     all_features_peak_mib: f64,
     service: String,
     service_operations: usize,
@@ -102,7 +109,7 @@ fn prepare_inputs(root: &Path, work: &Path, quick: bool) -> Result<Vec<Input>, S
     reset(&own)?;
     copy_dir(&root.join("spec"), &own.join("spec"))?;
     inputs.push(Input {
-        label: "our spec".to_owned(),
+        label: OUR_SPEC.to_owned(),
         dir: own,
     });
     let community = root.join("../shared/reference/community-api.json");
@@ -233,8 +240,20 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
     };
     // Dependencies (and this crate once): warm, not timed.
     cargo(&["build", "--all-features"])?;
-    cargo(&clean)?;
-    let (all_features_s, all_features_peak_mib) = cargo(&["build", "--all-features"])?;
+    // The same build varies by a tenth from run to run on a shared 2-core machine, so the
+    // figure compared with a budget is the median of three cold builds; the other specs are
+    // there for scale and are built once.
+    let runs = if input.label == OUR_SPEC { 3 } else { 1 };
+    let mut all_features_runs = Vec::new();
+    let mut all_features_peak_mib: f64 = 0.0;
+    for _ in 0..runs {
+        cargo(&clean)?;
+        let (seconds, peak_mib) = cargo(&["build", "--all-features"])?;
+        all_features_runs.push(seconds);
+        all_features_peak_mib = all_features_peak_mib.max(peak_mib);
+    }
+    all_features_runs.sort_by(f64::total_cmp);
+    let all_features_s = all_features_runs[all_features_runs.len() / 2];
     let (service, service_operations) = service_near_50(&dir)?;
     cargo(&clean)?;
     let feature = format!("--features={service}");
@@ -267,6 +286,7 @@ fn measure_build(root: &Path, input: &Input, work: &Path, target: &Path) -> Resu
         label: input.label.clone(),
         operations: generation.operations,
         all_features_s,
+        all_features_runs,
         all_features_peak_mib,
         service,
         service_operations,
@@ -382,7 +402,7 @@ fn write_report(root: &Path, generations: &[Generation], builds: &[Build]) -> Re
         let _ = writeln!(
             md,
             "\n## Generated crate (`cargo build`, debug, dependencies prebuilt)\n\n\
-             Cold: `cargo clean` of the SDK's crates (the crate, its runtime, its crates of services) then `cargo build`. Peak is the largest \
+             Cold: `cargo clean` of the SDK's crates (the crate, its runtime, its crates of services) then `cargo build`; for our spec the median of three such builds (the figures vary by a tenth from run to run here), the others once. Peak is the largest \
              resident set of any process cargo ran (rustc). Edit: one service file's \
              description changed, then `xtask gen` + `cargo check --all-features`.\n"
         );
@@ -451,7 +471,7 @@ fn targets(generations: &[Generation], builds: &[Build]) -> String {
     };
     line(
         "generation of our spec (the whole API) ≤ 1.5 s",
-        find("our spec").map(|g| (format!("{:.0} ms", g.total_ms), g.total_ms <= 1500.0)),
+        find(OUR_SPEC).map(|g| (format!("{:.0} ms", g.total_ms), g.total_ms <= 1500.0)),
     );
     line(
         "synthetic 5000 ≤ 5.5 × synthetic 1000",
@@ -462,12 +482,21 @@ fn targets(generations: &[Generation], builds: &[Build]) -> String {
                 (format!("{ratio:.2} ×"), ratio <= 5.5)
             }),
     );
-    let own = builds.iter().find(|b| b.label == "our spec");
+    let own = builds.iter().find(|b| b.label == OUR_SPEC);
     line(
         "debug build, all features ≤ 50 s",
         own.map(|b| {
+            let runs: Vec<String> = b
+                .all_features_runs
+                .iter()
+                .map(|s| format!("{s:.1}"))
+                .collect();
             (
-                format!("{:.1} s", b.all_features_s),
+                format!(
+                    "{:.1} s (median of {} s)",
+                    b.all_features_s,
+                    runs.join(", ")
+                ),
                 b.all_features_s <= 50.0,
             )
         }),
